@@ -1,0 +1,98 @@
+//! The command line: global options and the command enum. Each command's own
+//! arguments live beside its code in `commands/`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+/// A content management system for newsroom editorial work: stories as TOML
+/// records in git, validated, reviewed and published from the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "lede", version, propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Run as if lede was started in DIR instead of the current directory.
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    /// When to colour the output. `auto` colours when writing to a terminal
+    /// and NO_COLOR is not set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print only what was asked for: no summaries, no progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(commands::validate::Args),
+}
+
+/// What every command needs to know about where it runs and how to print.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    /// The working directory, after `-C`.
+    pub cwd: PathBuf,
+    pub color_stdout: bool,
+    pub stderr_is_terminal: bool,
+    pub quiet: bool,
+}
+
+impl Ui {
+    pub fn from_args(global: &GlobalArgs) -> Result<Ui, crate::error::CommandError> {
+        let current = std::env::current_dir()
+            .map_err(|e| crate::error::CommandError::new(format!("cannot read the current directory: {e}")))?;
+        let cwd = match &global.dir {
+            Some(dir) => {
+                let dir = current.join(dir);
+                if !dir.is_dir() {
+                    return Err(crate::error::CommandError::new(format!(
+                        "-C {}: no such directory",
+                        dir.display()
+                    )));
+                }
+                dir
+            }
+            None => current,
+        };
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        let color_stdout = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Ok(Ui {
+            cwd,
+            color_stdout,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            quiet: global.quiet,
+        })
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError> {
+    let ui = Ui::from_args(&cli.global)?;
+    match cli.command {
+        Command::Validate(args) => commands::validate::run(&args, &ui),
+    }
+}

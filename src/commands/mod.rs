@@ -1,0 +1,4 @@
+//! One module per command: its arguments (whose doc comments are the help
+//! text) and a `run` that calls the library and prints.
+
+pub mod validate;

@@ -1,0 +1,20 @@
+//! lede: a command-line content management system for newsroom editorial
+//! work. Stories are TOML records in a git repository; this library holds
+//! everything the `lede` binary does, so that it can be tested without it.
+//!
+//! Domain modules (`document`, `record`, `schema`, `validate`, ...) know
+//! nothing of the command line; `cli` and `commands` turn arguments into calls
+//! and results into output.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod record;
+pub mod repo;
+pub mod schema;
+pub mod source;
+pub mod validate;
+pub mod words;

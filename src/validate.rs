@@ -1,0 +1,806 @@
+//! `lede validate`'s engine: every check on every record, in parallel, with
+//! every problem located.
+//!
+//! Each file is read, parsed and checked on its own (rayon), and then dropped:
+//! what survives a file is its diagnostics and its slug, the one fact the
+//! cross-record rules need that a directory listing cannot give. Topic
+//! references are checked against the names of the files in `topics/`, which
+//! the walk already knows, so memory stays small on an archive of hundreds of
+//! thousands of stories.
+//!
+//! When paths are given, only those files are read; the rest of the
+//! repository takes part in the cross-record rules through its file names
+//! (a story's slug must equal its file stem, which is checked whenever that
+//! story is validated itself).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde_json::Value as Json;
+use toml::de::DeValue;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, Location, Severity};
+use crate::document::{self, Document, Step, display_path};
+use crate::repo::{self, Collection, Entry, EntryKind, RepoError};
+use crate::schema::{Schemas, closest};
+use crate::source::{LineIndex, strip_bom, tidy_span};
+
+/// Which files to check.
+pub enum Targets {
+    /// Every record in the repository.
+    All,
+    /// These paths (files or directories), relative to `cwd`.
+    Paths { cwd: PathBuf, paths: Vec<PathBuf> },
+}
+
+pub struct Report {
+    /// Sorted by file, then position. Diagnostics whose configured level is
+    /// `allow` are not included.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// Most diagnostics of one kind reported for one file, so that a file full of
+/// stray characters does not bury everything else.
+const MAX_PER_KIND_PER_FILE: usize = 20;
+
+/// Checks the records. `on_file` is called once per file checked, from any
+/// thread, for progress reporting; `on_start` first, with the number of files.
+pub fn validate(
+    root: &Path,
+    config: &Config,
+    schemas: &Schemas,
+    targets: Targets,
+    on_start: &dyn Fn(usize),
+    on_file: &(dyn Fn() + Sync),
+) -> Result<Report, RepoError> {
+    let all = repo::walk_records(root)?;
+    let selected = match targets {
+        Targets::All => all.clone(),
+        Targets::Paths { cwd, paths } => repo::resolve_paths(root, &cwd, &paths)?,
+    };
+    on_start(selected.len());
+
+    let topic_ids: HashSet<&str> = all
+        .iter()
+        .filter(|entry| entry.kind == EntryKind::Record(Collection::Topic))
+        .map(Entry::stem)
+        .collect();
+    let context = Context {
+        config,
+        schemas,
+        topic_ids: &topic_ids,
+    };
+
+    let results: Vec<FileResult> = selected
+        .par_iter()
+        .map(|entry| {
+            let result = check_entry(entry, &context);
+            on_file();
+            result
+        })
+        .collect();
+
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut slugs: HashMap<String, Vec<(&str, Option<Location>)>> = HashMap::new();
+    let selected_names: HashSet<&str> = selected.iter().map(|e| e.display.as_str()).collect();
+    for (entry, result) in selected.iter().zip(results) {
+        diagnostics.extend(result.diagnostics);
+        if let Some(slug) = result.slug {
+            slugs
+                .entry(slug.value)
+                .or_default()
+                .push((&entry.display, slug.location));
+        }
+    }
+    // Stories not read in this run take part by their file names.
+    for entry in &all {
+        if entry.kind == EntryKind::Record(Collection::Story)
+            && !selected_names.contains(entry.display.as_str())
+        {
+            slugs
+                .entry(entry.stem().to_owned())
+                .or_default()
+                .push((&entry.display, None));
+        }
+    }
+    diagnostics.extend(duplicate_slugs(&slugs, &selected_names));
+
+    diagnostics.retain_mut(|diagnostic| {
+        diagnostic.severity = config.level(diagnostic.code);
+        diagnostic.severity != Severity::Allow
+    });
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Report {
+        diagnostics,
+        files_checked: selected.len(),
+    })
+}
+
+fn duplicate_slugs(
+    slugs: &HashMap<String, Vec<(&str, Option<Location>)>>,
+    selected: &HashSet<&str>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (slug, holders) in slugs {
+        if holders.len() < 2 {
+            continue;
+        }
+        for (file, location) in holders {
+            if !selected.contains(file) {
+                continue;
+            }
+            let mut others: Vec<&str> = holders
+                .iter()
+                .map(|(other, _)| *other)
+                .filter(|other| other != file)
+                .collect();
+            others.sort_unstable();
+            let mut diagnostic = Diagnostic::new(
+                *file,
+                Code::DuplicateSlug,
+                format!("the slug `{slug}` is also used by {}", others.join(", ")),
+            )
+            .label("used by another story too")
+            .hint("slugs are the stories' addresses and must be unique; rename one of the stories")
+            .pointer("/slug");
+            if let Some(location) = location {
+                diagnostic = diagnostic.at(location.clone());
+            }
+            out.push(diagnostic);
+        }
+    }
+    out
+}
+
+struct Context<'a> {
+    config: &'a Config,
+    schemas: &'a Schemas,
+    topic_ids: &'a HashSet<&'a str>,
+}
+
+struct SlugFact {
+    value: String,
+    location: Option<Location>,
+}
+
+#[derive(Default)]
+struct FileResult {
+    diagnostics: Vec<Diagnostic>,
+    slug: Option<SlugFact>,
+}
+
+fn check_entry(entry: &Entry, context: &Context<'_>) -> FileResult {
+    let file = entry.display.as_str();
+    let problem = |code: Code, message: String, hint: &str| FileResult {
+        diagnostics: vec![Diagnostic::new(file, code, message).hint(hint)],
+        slug: None,
+    };
+    match &entry.kind {
+        EntryKind::Symlink => problem(
+            Code::Symlink,
+            format!("{file} is a symbolic link; lede does not follow links among records"),
+            "replace the link with the file it points to",
+        ),
+        EntryKind::Outside => problem(
+            Code::Symlink,
+            format!("{file} is outside the repository"),
+            "only records inside the repository can be validated",
+        ),
+        EntryKind::NotAFile => problem(
+            Code::NotAFile,
+            if entry.path.is_dir() {
+                format!("{file} is a directory, not a record file")
+            } else {
+                format!("{file} is not a regular file")
+            },
+            "rename it so that its name does not end in .toml",
+        ),
+        EntryKind::NotARecord => problem(
+            Code::NotARecord,
+            format!("{file} is not a record: lede checks stories/**/*.toml and topics/*.toml"),
+            "move it into stories/ or topics/, or leave it out of the paths to check",
+        ),
+        EntryKind::Record(collection) => check_record(entry, *collection, context),
+    }
+}
+
+fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) -> FileResult {
+    let file = entry.display.as_str();
+    let stem_fact = || {
+        Some(SlugFact {
+            value: entry.stem().to_owned(),
+            location: None,
+        })
+    };
+    let max_size = context.config.validate.max_file_size;
+    let bytes = match read_capped(&entry.path, max_size) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return FileResult {
+                diagnostics: vec![
+                    Diagnostic::new(
+                        file,
+                        Code::TooLarge,
+                        format!("{file} is larger than {max_size} bytes and was not read"),
+                    )
+                    .hint("records are limited by `validate.max_file_size` in lede.toml; split the story or raise the limit"),
+                ],
+                slug: stem_fact(),
+            };
+        }
+        Err(error) => {
+            return FileResult {
+                diagnostics: vec![
+                    Diagnostic::new(file, Code::Unreadable, format!("cannot read {file}: {error}"))
+                        .hint("check the file's permissions"),
+                ],
+                slug: stem_fact(),
+            };
+        }
+    };
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            // The prefix is valid UTF-8 by construction.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let offset = prefix.len();
+            let position = LineIndex::new(prefix).position(prefix, offset);
+            let location = Location {
+                span: offset..offset,
+                start: position,
+                end: position,
+            };
+            return FileResult {
+                diagnostics: vec![
+                    Diagnostic::new(
+                        file,
+                        Code::NotUtf8,
+                        format!("{file} is not valid UTF-8: byte {offset} starts an invalid sequence"),
+                    )
+                    .at(location)
+                    .hint("save the file as UTF-8 in your editor"),
+                ],
+                slug: stem_fact(),
+            };
+        }
+    };
+    let text = strip_bom(text);
+    let mut checker = RecordChecker {
+        file,
+        text,
+        index: OnceLock::new(),
+        diagnostics: Vec::new(),
+    };
+    checker.bidi_in_source();
+    let document = match Document::parse(text) {
+        Ok(document) => document,
+        Err(errors) => {
+            checker.syntax(&errors);
+            return FileResult {
+                diagnostics: checker.diagnostics,
+                slug: stem_fact(),
+            };
+        }
+    };
+    checker.schema_directive(entry, collection);
+    checker.escaped_characters(&document);
+    let json = document.to_json();
+    let schema = context.schemas.get(collection);
+    if !schema.is_valid(&json) {
+        for problem in schema.problems(&document, text, &json) {
+            let diagnostic = Diagnostic::new(file, problem.code, problem.message)
+                .maybe_hint(problem.hint)
+                .pointer(problem.pointer);
+            let diagnostic = match problem.label {
+                Some(label) => diagnostic.label(label),
+                None => diagnostic,
+            };
+            checker.push(diagnostic, problem.span);
+        }
+    }
+    let slug = checker.id_matches_file(&document, &json, entry, collection);
+    if collection == Collection::Story {
+        checker.faq_ids_unique(&document, &json);
+        checker.topics_resolve(&document, &json, context.topic_ids);
+        checker.created_before_updated(&document);
+        checker.desk_known(&document, &json, &context.config.newsroom.desks);
+    }
+    FileResult {
+        diagnostics: checker.diagnostics,
+        slug: Some(slug.unwrap_or_else(|| SlugFact {
+            value: entry.stem().to_owned(),
+            location: None,
+        })),
+    }
+}
+
+/// Reads a file unless it is larger than `max` bytes (`Ok(None)`). The size is
+/// checked before reading and again while reading, in case the file grows.
+fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = std::fs::File::open(path)?;
+    let length = file.metadata()?.len();
+    if length > max {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+struct RecordChecker<'t> {
+    file: &'t str,
+    text: &'t str,
+    /// Built on the first problem: most files have none.
+    index: OnceLock<LineIndex>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl RecordChecker<'_> {
+    fn location(&self, span: Range<usize>) -> Location {
+        let span = tidy_span(self.text, span);
+        let index = self.index.get_or_init(|| LineIndex::new(self.text));
+        Location::new(self.text, index, span)
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic, span: Option<Range<usize>>) {
+        let diagnostic = match span {
+            Some(span) => diagnostic.at(self.location(span)),
+            None => diagnostic,
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn count(&self, code: Code) -> usize {
+        self.diagnostics.iter().filter(|d| d.code == code).count()
+    }
+
+    fn syntax(&mut self, errors: &[toml::de::Error]) {
+        let mut seen = HashSet::new();
+        for error in errors {
+            let span = error.span().unwrap_or(0..0);
+            if !seen.insert((span.start, error.message().to_owned())) {
+                continue;
+            }
+            let message = error.message().trim().replace('\n', " ");
+            let hint = syntax_hint(&message);
+            let diagnostic = Diagnostic::new(self.file, Code::Syntax, format!("TOML syntax: {message}"))
+                .label("here")
+                .maybe_hint(hint);
+            self.push(diagnostic, Some(span));
+            if self.count(Code::Syntax) >= MAX_PER_KIND_PER_FILE {
+                break;
+            }
+        }
+    }
+
+    /// Bidirectional controls written as they are, anywhere in the file:
+    /// in text, keys or comments they can make the file read differently
+    /// from what it says.
+    fn bidi_in_source(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut offset = 0;
+        while let Some(found) = bytes[offset..].iter().position(|&b| b == 0xE2) {
+            let at = offset + found;
+            offset = at + 1;
+            let Some(ch) = self.text.get(at..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
+            if is_bidi_control(ch) {
+                if self.count(Code::BidiCharacter) >= MAX_PER_KIND_PER_FILE {
+                    return;
+                }
+                let diagnostic = Diagnostic::new(
+                    self.file,
+                    Code::BidiCharacter,
+                    format!("the file contains {}", describe_char(ch)),
+                )
+                .label("invisible character here")
+                .hint(BIDI_HINT);
+                self.push(diagnostic, Some(at..at + ch.len_utf8()));
+            }
+        }
+    }
+
+    /// Control and bidirectional characters that reach a string through an
+    /// escape (`\u202E`, `\u0007`, `\e`), which the source scan cannot see.
+    fn escaped_characters(&mut self, document: &Document<'_>) {
+        let mut found = Vec::new();
+        document.for_each_string(|value, span, pointer| {
+            if !needs_character_check(value) {
+                return;
+            }
+            let raw = &self.text[span.clone()];
+            // Escapes are found in order, so a character escaped twice is
+            // located twice.
+            let mut search_from = 0;
+            let mut chars = value.chars().peekable();
+            while let Some(ch) = chars.next() {
+                let bad = match ch {
+                    '\r' => chars.peek() != Some(&'\n'),
+                    '\t' | '\n' => false,
+                    _ => ch.is_control() || is_bidi_control(ch),
+                };
+                if !bad || (is_bidi_control(ch) && raw.contains(ch)) {
+                    continue;
+                }
+                let escape = find_escape(&raw[search_from..], ch)
+                    .map(|r| search_from + r.start..search_from + r.end);
+                let at = match escape {
+                    Some(r) => {
+                        search_from = r.end;
+                        span.start + r.start..span.start + r.end
+                    }
+                    None => span.clone(),
+                };
+                found.push((ch, at, pointer.to_owned()));
+            }
+        });
+        found.dedup_by(|a, b| a.1 == b.1);
+        for (ch, span, pointer) in found {
+            let code = if is_bidi_control(ch) {
+                Code::BidiCharacter
+            } else {
+                Code::ControlCharacter
+            };
+            if self.count(code) >= MAX_PER_KIND_PER_FILE {
+                continue;
+            }
+            let steps = document::pointer_steps(&pointer);
+            let steps: Vec<Step<'_>> = steps
+                .iter()
+                .map(|(key, index)| index.map_or(Step::Key(key), Step::Index))
+                .collect();
+            let hint = if code == Code::BidiCharacter {
+                BIDI_HINT
+            } else {
+                "remove it: control characters can hide or overwrite text in terminals and break pages"
+            };
+            let diagnostic = Diagnostic::new(
+                self.file,
+                code,
+                format!("`{}` contains {}", display_path(&steps), describe_char(ch)),
+            )
+            .label("written as an escape here")
+            .hint(hint)
+            .pointer(pointer);
+            self.push(diagnostic, Some(span));
+        }
+    }
+
+    /// The first line should point editors at the collection's schema.
+    fn schema_directive(&mut self, entry: &Entry, collection: Collection) {
+        let depth = entry.display.matches('/').count();
+        let expected = format!("{}{}", "../".repeat(depth), collection.schema_file());
+        let first_line = self.text.lines().next().unwrap_or_default();
+        let line_span = 0..first_line.len();
+        let Some(target) = first_line.strip_prefix("#:schema") else {
+            let diagnostic = Diagnostic::new(
+                self.file,
+                Code::SchemaDirective,
+                "the record does not start with a `#:schema` line",
+            )
+            .label("expected `#:schema` here")
+            .hint(format!(
+                "add `#:schema {expected}` as the first line, so that editors check the record as you type"
+            ));
+            self.push(diagnostic, Some(0..0));
+            return;
+        };
+        let target = target.trim();
+        if target.contains("://") || normalise(&entry.display, target) == collection.schema_file() {
+            return;
+        }
+        let diagnostic = Diagnostic::new(
+            self.file,
+            Code::SchemaDirective,
+            format!("the `#:schema` line points at `{target}`, not at the {} schema", collection.noun()),
+        )
+        .label("points elsewhere")
+        .hint(format!("write `#:schema {expected}`"));
+        self.push(diagnostic, Some(line_span));
+    }
+
+    fn id_matches_file(
+        &mut self,
+        document: &Document<'_>,
+        json: &Json,
+        entry: &Entry,
+        collection: Collection,
+    ) -> Option<SlugFact> {
+        let key = collection.id_key();
+        let declared = json.get(key)?.as_str()?;
+        let span = document.find(&[Step::Key(key)]).map(|found| found.value.span());
+        let stem = entry.stem();
+        if declared != stem {
+            let diagnostic = Diagnostic::new(
+                self.file,
+                Code::IdMismatch,
+                format!("`{key}` is \"{declared}\" but the file is named {stem}.toml"),
+            )
+            .label(format!("should be \"{stem}\""))
+            .hint(format!(
+                "the {key} and the file name must agree: rename the file to {declared}.toml or set {key} = \"{stem}\""
+            ))
+            .pointer(format!("/{key}"));
+            self.push(diagnostic, span.clone());
+        }
+        Some(SlugFact {
+            value: declared.to_owned(),
+            location: span.map(|span| self.location(span)),
+        })
+    }
+
+    fn faq_ids_unique(&mut self, document: &Document<'_>, json: &Json) {
+        let Some(entries) = json.get("faq").and_then(Json::as_array) else {
+            return;
+        };
+        let mut first_seen: HashMap<&str, usize> = HashMap::new();
+        for (index, faq) in entries.iter().enumerate() {
+            let Some(id) = faq.get("id").and_then(Json::as_str) else {
+                continue;
+            };
+            let Some(first) = first_seen.get(id).copied() else {
+                first_seen.insert(id, index);
+                continue;
+            };
+            let span = document
+                .find(&[Step::Key("faq"), Step::Index(index), Step::Key("id")])
+                .map(|found| found.value.span());
+            let first_line = document
+                .find(&[Step::Key("faq"), Step::Index(first), Step::Key("id")])
+                .map(|found| self.location(found.value.span()).start.line);
+            let also = first_line.map_or(String::new(), |line| format!(" (first on line {line})"));
+            let diagnostic = Diagnostic::new(
+                self.file,
+                Code::DuplicateFaqId,
+                format!("FAQ entries {} and {} both have the id `{id}`{also}", first + 1, index + 1),
+            )
+            .label("used again here")
+            .hint("each FAQ entry needs its own id: it is the entry's address on the page and when publishing")
+            .pointer(format!("/faq/{index}/id"));
+            self.push(diagnostic, span);
+        }
+    }
+
+    fn topics_resolve(&mut self, document: &Document<'_>, json: &Json, topic_ids: &HashSet<&str>) {
+        let Some(topics) = json.get("topics").and_then(Json::as_array) else {
+            return;
+        };
+        for (index, topic) in topics.iter().enumerate() {
+            let Some(id) = topic.as_str() else { continue };
+            if topic_ids.contains(id) {
+                continue;
+            }
+            let span = document
+                .find(&[Step::Key("topics"), Step::Index(index)])
+                .map(|found| found.value.span());
+            let hint = match closest(id, topic_ids.iter().copied()) {
+                Some(near) => format!("did you mean \"{near}\"? Otherwise create topics/{id}.toml"),
+                None => format!("create topics/{id}.toml, or remove the reference"),
+            };
+            let diagnostic = Diagnostic::new(
+                self.file,
+                Code::UnknownTopic,
+                format!("the topic \"{id}\" has no record in topics/"),
+            )
+            .label("unknown topic")
+            .hint(hint)
+            .pointer(format!("/topics/{index}"));
+            self.push(diagnostic, span);
+        }
+    }
+
+    fn created_before_updated(&mut self, document: &Document<'_>) {
+        let datetime = |key: &str| {
+            document.find(&[Step::Key(key)]).and_then(|found| match found.value.get_ref() {
+                DeValue::Datetime(datetime) => {
+                    document::instant(datetime).map(|instant| (instant, found.value.span(), *datetime))
+                }
+                _ => None,
+            })
+        };
+        let (Some(created), Some(updated)) = (datetime("created"), datetime("updated")) else {
+            return;
+        };
+        if created.0 > updated.0 {
+            let diagnostic = Diagnostic::new(
+                self.file,
+                Code::CreatedAfterUpdated,
+                format!("`updated` ({}) is earlier than `created` ({})", updated.2, created.2),
+            )
+            .label("earlier than `created`")
+            .hint("a story cannot be updated before it was created; check both dates")
+            .pointer("/updated");
+            self.push(diagnostic, Some(updated.1));
+        }
+    }
+
+    fn desk_known(&mut self, document: &Document<'_>, json: &Json, desks: &[String]) {
+        if desks.is_empty() {
+            return;
+        }
+        let Some(desk) = json.get("desk").and_then(Json::as_str) else {
+            return;
+        };
+        if desks.iter().any(|known| known == desk) {
+            return;
+        }
+        let span = document.find(&[Step::Key("desk")]).map(|found| found.value.span());
+        let near = closest(desk, desks.iter().map(String::as_str))
+            .map(|near| format!("did you mean \"{near}\"? "))
+            .unwrap_or_default();
+        let diagnostic = Diagnostic::new(
+            self.file,
+            Code::UnknownDesk,
+            format!("the desk \"{desk}\" is not one of the newsroom's desks"),
+        )
+        .label("unknown desk")
+        .hint(format!(
+            "{near}The desks are listed in lede.toml under [newsroom] desks: {}",
+            desks.join(", ")
+        ))
+        .pointer("/desk");
+        self.push(diagnostic, span);
+    }
+}
+
+const BIDI_HINT: &str = "remove it: bidirectional controls make text display in a different order from how it is stored, which can hide what it says";
+
+fn is_bidi_control(ch: char) -> bool {
+    matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A cheap test that lets the common clean string skip the character walk:
+/// ASCII controls other than tab and newlines, DEL, C1 controls (UTF-8 lead
+/// byte 0xC2) and the bidi controls (lead byte 0xE2).
+fn needs_character_check(value: &str) -> bool {
+    value
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2 || b == 0xE2)
+}
+
+fn describe_char(ch: char) -> String {
+    let name = match ch {
+        '\0' => "NULL",
+        '\u{7}' => "BELL",
+        '\u{8}' => "BACKSPACE",
+        '\u{b}' => "LINE TABULATION",
+        '\u{c}' => "FORM FEED",
+        '\r' => "CARRIAGE RETURN",
+        '\u{1b}' => "ESCAPE",
+        '\u{7f}' => "DELETE",
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        _ if ch.is_control() => "a control character",
+        _ => "a character",
+    };
+    format!("U+{:04X} ({name})", u32::from(ch))
+}
+
+/// Where in a string's source text the first escape that produces `ch` is.
+fn find_escape(raw: &str, ch: char) -> Option<Range<usize>> {
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    while let Some(found) = raw[at..].find('\\') {
+        let start = at + found;
+        let (decoded, length) = match bytes.get(start + 1) {
+            Some(b'b') => (Some('\u{8}'), 2),
+            Some(b'f') => (Some('\u{c}'), 2),
+            Some(b'e') => (Some('\u{1b}'), 2),
+            Some(b'r') => (Some('\r'), 2),
+            Some(b'x') => (hex_char(raw.get(start + 2..start + 4)), 4),
+            Some(b'u') => (hex_char(raw.get(start + 2..start + 6)), 6),
+            Some(b'U') => (hex_char(raw.get(start + 2..start + 10)), 10),
+            _ => (None, 2),
+        };
+        if decoded == Some(ch) {
+            return Some(start..(start + length).min(raw.len()));
+        }
+        at = (start + length).min(raw.len());
+        if at >= raw.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn hex_char(digits: Option<&str>) -> Option<char> {
+    u32::from_str_radix(digits?, 16).ok().and_then(char::from_u32)
+}
+
+/// `target` resolved against the directory of `file` (both relative to the
+/// root), with `.` and `..` folded; `..` past the root is kept so that it
+/// never compares equal to a path inside it.
+fn normalise(file: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return format!("../{target}");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// A few words of advice for the TOML mistakes people make most.
+fn syntax_hint(message: &str) -> Option<String> {
+    let message = message.to_ascii_lowercase();
+    if message.contains("duplicate key") || message.contains("defined multiple") {
+        Some("each key may appear once per table; remove or rename one of them".into())
+    } else if message.contains("unterminated") || message.contains("invalid basic string") {
+        Some("close the string with the same quotes that open it (\" or \"\"\" for long text)".into())
+    } else if message.contains("string values must be quoted") {
+        Some("text values need quotes: key = \"text\"".into())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_targets_resolve_relative_to_the_file() {
+        assert_eq!(
+            normalise("stories/2025/a.toml", "../../schemas/story.schema.json"),
+            "schemas/story.schema.json"
+        );
+        assert_eq!(
+            normalise("topics/a.toml", "../schemas/topic.schema.json"),
+            "schemas/topic.schema.json"
+        );
+        assert_ne!(
+            normalise("topics/a.toml", "../../schemas/topic.schema.json"),
+            "schemas/topic.schema.json"
+        );
+    }
+
+    #[test]
+    fn escapes_are_found_in_source() {
+        assert_eq!(find_escape(r#""a\u202Eb""#, '\u{202E}'), Some(2..8));
+        assert_eq!(find_escape(r#""a\eb""#, '\u{1b}'), Some(2..4));
+        assert_eq!(find_escape(r#""a\\u202Eb""#, '\u{202E}'), None);
+        assert_eq!(find_escape(r#""\U0000202E""#, '\u{202E}'), Some(1..11));
+    }
+
+    #[test]
+    fn clean_text_skips_the_character_walk() {
+        assert!(!needs_character_check("Plain text.\n\tIndented"));
+        assert!(needs_character_check("bell\u{7}"));
+        assert!(needs_character_check("\u{202E}"));
+    }
+}
