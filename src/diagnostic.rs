@@ -261,7 +261,7 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
                 if let Some(location) = &diagnostic.location {
                     origin = origin
                         .line(location.start.line)
-                        .char_column(location.start.column - 1);
+                        .char_column(location.start.column);
                 }
                 title.element(origin)
             }
