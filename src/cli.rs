@@ -11,7 +11,12 @@ use crate::commands;
 /// A content management system for newsroom editorial work: stories as TOML
 /// records in git, validated, reviewed and published from the terminal.
 #[derive(Debug, Parser)]
-#[command(name = "lede", version, propagate_version = true, arg_required_else_help = true)]
+#[command(
+    name = "lede",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -59,8 +64,9 @@ pub struct Ui {
 
 impl Ui {
     pub fn from_args(global: &GlobalArgs) -> Result<Ui, crate::error::CommandError> {
-        let current = std::env::current_dir()
-            .map_err(|e| crate::error::CommandError::new(format!("cannot read the current directory: {e}")))?;
+        let current = std::env::current_dir().map_err(|e| {
+            crate::error::CommandError::new(format!("cannot read the current directory: {e}"))
+        })?;
         let cwd = match &global.dir {
             Some(dir) => {
                 let dir = current.join(dir);

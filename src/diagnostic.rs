@@ -135,12 +135,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Messages, labels and hints quote the user's text, which may hold
+    /// control or bidirectional characters: they are shown escaped, so that a
+    /// record cannot rewrite the terminal or a pull-request page that shows
+    /// its diagnostics.
     pub fn new(file: impl Into<String>, code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            file: file.into(),
+            file: printable(file.into()),
             code,
             severity: code.default_severity(),
-            message: message.into(),
+            message: printable(message.into()),
             label: None,
             hint: None,
             location: None,
@@ -154,17 +158,17 @@ impl Diagnostic {
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = Some(label.into());
+        self.label = Some(printable(label.into()));
         self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
+        self.hint = Some(printable(hint.into()));
         self
     }
 
     pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
-        self.hint = hint;
+        self.hint = hint.map(printable);
         self
     }
 
@@ -176,12 +180,32 @@ impl Diagnostic {
     /// The order reports are printed in: by file, then by position; problems
     /// without a position come first in their file.
     pub fn sort_key(&self) -> (&str, usize, usize, Code) {
-        let (line, column) = self
-            .location
-            .as_ref()
-            .map_or((0, 0), |location| (location.start.line, location.start.column));
+        let (line, column) = self.location.as_ref().map_or((0, 0), |location| {
+            (location.start.line, location.start.column)
+        });
         (&self.file, line, column, self.code)
     }
+}
+
+/// Text with control and bidirectional characters written as `\u{..}`
+/// escapes.
+pub fn printable(text: String) -> String {
+    if !text.chars().any(is_unprintable) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if is_unprintable(ch) {
+            let _ = write!(out, "\\u{{{:04X}}}", u32::from(ch));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn is_unprintable(ch: char) -> bool {
+    ch.is_control() || matches!(ch, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Counts for the closing summary and the JSON document.
@@ -377,12 +401,22 @@ mod tests {
     }
 
     #[test]
+    fn user_text_cannot_reach_the_terminal_raw() {
+        let d = Diagnostic::new("f.toml", Code::UnknownDesk, "desk \"a\u{1b}[2Jb\u{202E}c\"")
+            .hint("create topics/x\u{7}.toml")
+            .label("\n");
+        assert_eq!(d.message, "desk \"a\\u{001B}[2Jb\\u{202E}c\"");
+        assert_eq!(d.hint.as_deref(), Some("create topics/x\\u{0007}.toml"));
+        assert_eq!(d.label.as_deref(), Some("\\u{000A}"));
+        assert_eq!(printable("Zoë — ok".into()), "Zoë — ok");
+    }
+
+    #[test]
     fn github_escapes_separators_and_newlines() {
-        let d = Diagnostic::new("stories/a,b:c.toml", Code::Syntax, "50% done\nnext")
-            .hint("fix it");
+        let d = Diagnostic::new("stories/a,b:c.toml", Code::Syntax, "50% done").hint("fix it");
         assert_eq!(
             render_github(&[d]),
-            "::error file=stories/a%2Cb%3Ac.toml,title=L010::50%25 done%0Anext%0Ahelp: fix it\n"
+            "::error file=stories/a%2Cb%3Ac.toml,title=L010::50%25 done%0Ahelp: fix it\n"
         );
     }
 }

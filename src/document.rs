@@ -111,7 +111,8 @@ impl<'i> Document<'i> {
         table.get_key_value(key).map(|(key, _)| key.span())
     }
 
-    /// Visits every string value with its span and JSON pointer.
+    /// Visits every string value and every key with its span and JSON
+    /// pointer (a key's pointer is the pointer of the value it holds).
     pub fn for_each_string(&self, mut visit: impl FnMut(&str, Range<usize>, &str)) {
         let mut pointer = String::new();
         visit_table_strings(self.table(), &mut pointer, &mut visit);
@@ -127,6 +128,7 @@ fn visit_table_strings(
         let len = pointer.len();
         pointer.push('/');
         push_pointer_token(pointer, key.get_ref());
+        visit(key.get_ref(), key.span(), pointer);
         visit_value_strings(value, pointer, visit);
         pointer.truncate(len);
     }
@@ -183,9 +185,12 @@ fn value_to_json(value: &DeValue<'_>) -> Json {
         DeValue::Float(float) => float_to_json(float.as_str()),
         DeValue::Boolean(flag) => Json::Bool(*flag),
         DeValue::Datetime(datetime) => Json::String(datetime.to_string()),
-        DeValue::Array(array) => {
-            Json::Array(array.iter().map(|item| value_to_json(item.get_ref())).collect())
-        }
+        DeValue::Array(array) => Json::Array(
+            array
+                .iter()
+                .map(|item| value_to_json(item.get_ref()))
+                .collect(),
+        ),
         DeValue::Table(table) => table_to_json(table),
     }
 }
@@ -289,6 +294,7 @@ id = "x"
         doc.for_each_string(|text, _, pointer| seen.push((pointer.to_owned(), text.to_owned())));
         assert!(seen.contains(&("/sections/one/body".into(), "Text.".into())));
         assert!(seen.contains(&("/faq/0/id".into(), "x".into())));
+        assert!(seen.contains(&("/sections/one".into(), "one".into())));
     }
 
     #[test]
@@ -318,7 +324,11 @@ pub fn instant(datetime: &toml::value::Datetime) -> Option<(i64, u32)> {
         toml::value::Offset::Z => 0,
         toml::value::Offset::Custom { minutes } => i64::from(minutes),
     };
-    let days = days_from_civil(i64::from(date.year), i64::from(date.month), i64::from(date.day));
+    let days = days_from_civil(
+        i64::from(date.year),
+        i64::from(date.month),
+        i64::from(date.day),
+    );
     let seconds = days * 86_400
         + i64::from(time.hour) * 3600
         + i64::from(time.minute) * 60

@@ -50,7 +50,9 @@ impl From<crate::repo::RepoError> for CommandError {
             crate::repo::RepoError::NotFound { .. } => {
                 Some("run lede inside a content repository, or name one with -C <dir>")
             }
-            crate::repo::RepoError::Missing { .. } => Some("check the path; it is taken relative to the current directory"),
+            crate::repo::RepoError::Missing { .. } => {
+                Some("check the path; it is taken relative to the current directory")
+            }
             crate::repo::RepoError::Io { .. } => None,
         };
         let error = CommandError::new(error.to_string());

@@ -144,13 +144,24 @@ mod tests {
     fn the_sample_story_reads_with_spans() {
         let story = Story::from_toml(SAMPLE).unwrap();
         assert_eq!(story.slug.get_ref(), "kazakhstan-joins-abraham-accords");
-        assert_eq!(&SAMPLE[story.slug.span()], "\"kazakhstan-joins-abraham-accords\"");
+        assert_eq!(
+            &SAMPLE[story.slug.span()],
+            "\"kazakhstan-joins-abraham-accords\""
+        );
         let order: Vec<&str> = story.sections.keys().map(String::as_str).collect();
         assert_eq!(
             order,
-            ["whats-happened", "behind-the-headline", "what-the-papers-say", "how-we-got-here"]
+            [
+                "whats-happened",
+                "behind-the-headline",
+                "what-the-papers-say",
+                "how-we-got-here"
+            ]
         );
-        assert_eq!(story.section("what-the-papers-say").unwrap().sources.len(), 6);
+        assert_eq!(
+            story.section("what-the-papers-say").unwrap().sources.len(),
+            6
+        );
         assert_eq!(story.faq.len(), 5);
         assert_eq!(story.topics.len(), 8);
     }

@@ -211,7 +211,9 @@ pub fn resolve_paths(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<E
         let metadata = match std::fs::symlink_metadata(&path) {
             Ok(metadata) => metadata,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Err(RepoError::Missing { path: given.clone() });
+                return Err(RepoError::Missing {
+                    path: given.clone(),
+                });
             }
             Err(source) => return Err(RepoError::Io { path, source }),
         };

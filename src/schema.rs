@@ -134,7 +134,12 @@ impl Schema {
     }
 
     /// Every problem the schema finds in a record, located in its text.
-    pub fn problems(&self, document: &Document<'_>, text: &str, instance: &Json) -> Vec<SchemaProblem> {
+    pub fn problems(
+        &self,
+        document: &Document<'_>,
+        text: &str,
+        instance: &Json,
+    ) -> Vec<SchemaProblem> {
         let mut problems = Vec::new();
         for error in self.validator.iter_errors(instance) {
             self.explain(&error, document, text, &mut problems);
@@ -153,7 +158,9 @@ impl Schema {
             .instance_path()
             .iter()
             .map(|segment| match segment {
-                jsonschema::paths::LocationSegment::Property(name) => Segment::Key(name.into_owned()),
+                jsonschema::paths::LocationSegment::Property(name) => {
+                    Segment::Key(name.into_owned())
+                }
                 jsonschema::paths::LocationSegment::Index(index) => Segment::Index(index),
             })
             .collect();
@@ -179,6 +186,13 @@ impl Schema {
             .and_then(Json::as_str)
             .map(str::to_owned);
         let instance = error.instance();
+        // The value as written in the file (a date-time unquoted, a string
+        // with its own quotes), falling back to its JSON form.
+        let instance_text = found
+            .as_ref()
+            .and_then(|found| text.get(found.value.span()))
+            .filter(|source| !source.contains('\n'))
+            .map_or_else(|| instance.to_string(), str::to_owned);
         let mut problem = SchemaProblem {
             code: Code::SchemaOther,
             message: String::new(),
@@ -212,7 +226,9 @@ impl Schema {
                         message: format!("unknown key `{key}` in {what}"),
                         label: Some("not allowed here".into()),
                         hint: Some(hint),
-                        span: document.key_span(&steps, key).or_else(|| value_span.clone()),
+                        span: document
+                            .key_span(&steps, key)
+                            .or_else(|| value_span.clone()),
                         pointer: key_pointer,
                     });
                 }
@@ -227,20 +243,30 @@ impl Schema {
                     format!("{what} has no `{key}`")
                 };
                 problem.label = Some(format!("`{key}` is required here"));
+                // A key missing from the record as a whole has no place to
+                // point at: the report names the file alone.
                 problem.span = if steps.is_empty() {
-                    Some(0..0)
+                    None
                 } else {
-                    found.as_ref().and_then(|f| f.key_span.clone()).or(value_span)
+                    found
+                        .as_ref()
+                        .and_then(|f| f.key_span.clone())
+                        .or(value_span)
                 };
                 problem.hint = self
-                    .node_at_pointer(&format!("{}/properties/{key}", parent_pointer(error.schema_path())))
+                    .node_at_pointer(&format!(
+                        "{}/properties/{key}",
+                        parent_pointer(error.schema_path())
+                    ))
                     .and_then(|node| node.get("description"))
                     .and_then(Json::as_str)
                     .map(|description| format!("`{key}`: {description}"));
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
-                    jsonschema::error::TypeKind::Single(single) => json_type_name(&single.to_string()),
+                    jsonschema::error::TypeKind::Single(single) => {
+                        json_type_name(&single.to_string())
+                    }
                     jsonschema::error::TypeKind::Multiple(_) => "another type".to_owned(),
                 };
                 let found_name = toml_value.map_or("something else", toml_type_name);
@@ -254,12 +280,20 @@ impl Schema {
                     .map(|values| values.iter().map(Json::to_string).collect())
                     .unwrap_or_default();
                 problem.code = Code::NotAllowedValue;
-                problem.message = format!("{what} is {}, which is not allowed", short(&instance));
+                problem.message =
+                    format!("{what} is {}, which is not allowed", short(&instance_text));
                 problem.label = Some("not an allowed value".into());
                 let near = instance
                     .as_str()
                     .and_then(|text| {
-                        closest(text, options.as_array().into_iter().flatten().filter_map(Json::as_str))
+                        closest(
+                            text,
+                            options
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(Json::as_str),
+                        )
                     })
                     .map(|near| format!("did you mean \"{near}\"? "));
                 problem.hint = Some(format!(
@@ -274,18 +308,24 @@ impl Schema {
             }
             ValidationErrorKind::Pattern { pattern } => {
                 problem.code = Code::PatternMismatch;
-                problem.message = format!("{what} is {}, which does not have the required form", short(&instance));
+                problem.message = format!(
+                    "{what} is {}, which does not have the required form",
+                    short(&instance_text)
+                );
                 problem.label = Some(format!("does not match `{pattern}`"));
                 problem.hint = description;
             }
             ValidationErrorKind::Format { format } => {
                 problem.code = Code::BadFormat;
-                problem.message = format!("{what} is not a valid {format}: {}", short(&instance));
+                problem.message =
+                    format!("{what} is not a valid {format}: {}", short(&instance_text));
                 problem.label = Some(format!("not a {format}"));
                 problem.hint = Some(match format.as_str() {
                     "date-time" => {
                         let note = match toml_value {
-                            Some(DeValue::Datetime(_)) => "this date-time lacks a time or a time zone; ",
+                            Some(DeValue::Datetime(_)) => {
+                                "this date-time lacks a time or a time zone; "
+                            }
                             _ => "",
                         };
                         format!(
@@ -304,14 +344,19 @@ impl Schema {
                     problem.label = Some("write some text here".into());
                 } else {
                     let length = instance.as_str().map_or(0, |s| s.chars().count());
-                    problem.message = format!("{what} is {length} characters long; at least {limit} are needed");
+                    problem.message =
+                        format!("{what} is {length} characters long; at least {limit} are needed");
                 }
             }
             ValidationErrorKind::MaxLength { limit } => {
                 let length = instance.as_str().map_or(0, |s| s.chars().count());
                 problem.code = Code::BadLength;
-                problem.message = format!("{what} is {length} characters long; at most {limit} are allowed");
-                problem.label = Some(format!("{} characters too many", length.saturating_sub(*limit as usize)));
+                problem.message =
+                    format!("{what} is {length} characters long; at most {limit} are allowed");
+                problem.label = Some(format!(
+                    "{} characters too many",
+                    length.saturating_sub(*limit as usize)
+                ));
             }
             ValidationErrorKind::MinItems { limit } => {
                 problem.code = Code::BadLength;
@@ -320,7 +365,8 @@ impl Schema {
             ValidationErrorKind::MaxItems { limit } => {
                 let length = instance.as_array().map_or(0, Vec::len);
                 problem.code = Code::BadLength;
-                problem.message = format!("{what} has {length} entries; at most {limit} are allowed");
+                problem.message =
+                    format!("{what} has {length} entries; at most {limit} are allowed");
             }
             ValidationErrorKind::MinProperties { limit } => {
                 problem.code = Code::BadLength;
@@ -330,17 +376,21 @@ impl Schema {
                 problem.code = Code::BadLength;
                 problem.message = format!("{what} has more than {limit} {}", keys(*limit));
             }
-            ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            ValidationErrorKind::Minimum { limit }
+            | ValidationErrorKind::ExclusiveMinimum { limit } => {
                 problem.code = Code::OutOfRange;
-                let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. });
+                let exclusive =
+                    matches!(error.kind(), ValidationErrorKind::ExclusiveMinimum { .. });
                 problem.message = format!(
                     "{what} is {instance}; it must be {} {limit}",
                     if exclusive { "more than" } else { "at least" }
                 );
             }
-            ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            ValidationErrorKind::Maximum { limit }
+            | ValidationErrorKind::ExclusiveMaximum { limit } => {
                 problem.code = Code::OutOfRange;
-                let exclusive = matches!(error.kind(), ValidationErrorKind::ExclusiveMaximum { .. });
+                let exclusive =
+                    matches!(error.kind(), ValidationErrorKind::ExclusiveMaximum { .. });
                 problem.message = format!(
                     "{what} is {instance}; it must be {} {limit}",
                     if exclusive { "less than" } else { "at most" }
@@ -355,7 +405,12 @@ impl Schema {
                         item_steps.push(Step::Index(index));
                         problem.message = format!(
                             "{what} lists {} more than once",
-                            short(&instance.as_array().map(|a| a[index].clone()).unwrap_or_default())
+                            short(
+                                &instance
+                                    .as_array()
+                                    .map(|a| a[index].to_string())
+                                    .unwrap_or_default()
+                            )
                         );
                         problem.label = Some("listed again here".into());
                         if let Some(found) = document.find(&item_steps) {
@@ -379,7 +434,9 @@ impl Schema {
                     .and_then(|node| node.get("description"))
                     .and_then(Json::as_str)
                     .map(str::to_owned)
-                    .or(Some("ids use lower-case letters, digits and hyphens".into()));
+                    .or(Some(
+                        "ids use lower-case letters, digits and hyphens".into(),
+                    ));
             }
             ValidationErrorKind::Custom { keyword, message } => {
                 problem.code = match keyword.as_str() {
@@ -433,7 +490,8 @@ fn parent_pointer(location: &Location) -> &str {
 }
 
 fn spans_lines(text: &str, span: &Range<usize>) -> bool {
-    text.get(span.clone()).is_some_and(|slice| slice.contains('\n'))
+    text.get(span.clone())
+        .is_some_and(|slice| slice.contains('\n'))
 }
 
 fn json_type_name(name: &str) -> String {
@@ -458,13 +516,12 @@ fn keys(n: u64) -> &'static str {
 }
 
 /// A value for a message, cut short so a 10 MB string never lands in one.
-fn short(value: &Json) -> String {
-    let text = value.to_string();
+fn short(text: &str) -> String {
     if text.chars().count() > 60 {
         let cut: String = text.chars().take(57).collect();
         format!("{cut}...")
     } else {
-        text
+        text.to_owned()
     }
 }
 
@@ -500,8 +557,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in table.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        table[0][j] = j;
+    for (j, cell) in table[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -566,7 +623,11 @@ fn word_limit<'a>(value: &'a Json, name: &str, is_max: bool) -> KeywordResult<'a
     let limit = value
         .as_u64()
         .and_then(|limit| usize::try_from(limit).ok())
-        .ok_or_else(|| ValidationError::schema(format!("`{name}` must be a whole number of words, not {value}")))?;
+        .ok_or_else(|| {
+            ValidationError::schema(format!(
+                "`{name}` must be a whole number of words, not {value}"
+            ))
+        })?;
     Ok(Box::new(WordLimit { limit, is_max }))
 }
 
@@ -591,7 +652,9 @@ mod tests {
 
     #[test]
     fn bad_word_limit_is_a_schema_error() {
-        let error = Schema::compile(r#"{"x-lede-max-words": "many"}"#, "s.json").err().unwrap();
+        let error = Schema::compile(r#"{"x-lede-max-words": "many"}"#, "s.json")
+            .err()
+            .unwrap();
         assert!(error.to_string().contains("x-lede-max-words"), "{error}");
     }
 }

@@ -55,7 +55,10 @@ impl LineIndex {
     /// The start and end positions of a byte range. The end is the column
     /// just after the last character, as in LSP and GitHub annotations.
     pub fn range(&self, text: &str, span: &Range<usize>) -> (Position, Position) {
-        (self.position(text, span.start), self.position(text, span.end))
+        (
+            self.position(text, span.start),
+            self.position(text, span.end),
+        )
     }
 }
 
@@ -81,12 +84,12 @@ pub fn tidy_span(text: &str, span: Range<usize>) -> Range<usize> {
     while end > start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
-    if end == start {
-        if let Some(ch) = text[start..].chars().next() {
-            if ch != '\n' && ch != '\r' {
-                end = start + ch.len_utf8();
-            }
-        }
+    if end == start
+        && let Some(ch) = text[start..].chars().next()
+        && ch != '\n'
+        && ch != '\r'
+    {
+        end = start + ch.len_utf8();
     }
     start..end
 }
@@ -110,7 +113,10 @@ mod tests {
         let text = "a = 1\r\nbb = 2\r\n";
         let index = LineIndex::new(text);
         let offset = text.find("2").unwrap();
-        assert_eq!(index.position(text, offset), Position { line: 2, column: 6 });
+        assert_eq!(
+            index.position(text, offset),
+            Position { line: 2, column: 6 }
+        );
     }
 
     #[test]

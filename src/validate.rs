@@ -47,11 +47,15 @@ pub struct Report {
 
 impl Report {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     pub fn has_warnings(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Warning)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
     }
 }
 
@@ -247,8 +251,12 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
         Err(error) => {
             return FileResult {
                 diagnostics: vec![
-                    Diagnostic::new(file, Code::Unreadable, format!("cannot read {file}: {error}"))
-                        .hint("check the file's permissions"),
+                    Diagnostic::new(
+                        file,
+                        Code::Unreadable,
+                        format!("cannot read {file}: {error}"),
+                    )
+                    .hint("check the file's permissions"),
                 ],
                 slug: stem_fact(),
             };
@@ -272,7 +280,9 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
                     Diagnostic::new(
                         file,
                         Code::NotUtf8,
-                        format!("{file} is not valid UTF-8: byte {offset} starts an invalid sequence"),
+                        format!(
+                            "{file} is not valid UTF-8: byte {offset} starts an invalid sequence"
+                        ),
                     )
                     .at(location)
                     .hint("save the file as UTF-8 in your editor"),
@@ -376,21 +386,132 @@ impl RecordChecker<'_> {
 
     fn syntax(&mut self, errors: &[toml::de::Error]) {
         let mut seen = HashSet::new();
+        // After a table defined twice, the parser also reports each key of
+        // the second definition; those add nothing and are skipped up to the
+        // next table header.
+        let mut skip_until: Option<usize> = None;
         for error in errors {
             let span = error.span().unwrap_or(0..0);
+            if skip_until.is_some_and(|end| span.start < end) {
+                continue;
+            }
             if !seen.insert((span.start, error.message().to_owned())) {
                 continue;
             }
-            let message = error.message().trim().replace('\n', " ");
-            let hint = syntax_hint(&message);
-            let diagnostic = Diagnostic::new(self.file, Code::Syntax, format!("TOML syntax: {message}"))
-                .label("here")
-                .maybe_hint(hint);
+            let (message, label, hint) =
+                self.explain_syntax(error.message(), &span, &mut skip_until);
+            let diagnostic =
+                Diagnostic::new(self.file, Code::Syntax, format!("TOML syntax: {message}"))
+                    .label(label)
+                    .maybe_hint(hint);
             self.push(diagnostic, Some(span));
             if self.count(Code::Syntax) >= MAX_PER_KIND_PER_FILE {
                 break;
             }
         }
+    }
+
+    /// The parser's message, made specific where the text shows what went
+    /// wrong: which key is defined twice and where first, a key with no
+    /// value, a control character typed into text.
+    fn explain_syntax(
+        &self,
+        parser_message: &str,
+        span: &Range<usize>,
+        skip_until: &mut Option<usize>,
+    ) -> (String, String, Option<String>) {
+        let text = self.text;
+        let parser_message = parser_message.trim().replace('\n', " ");
+        let line_start = text[..span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line_end = text[span.start.min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let line = &text[line_start..line_end];
+        let rest_of_line = text.get(span.start..line_end).unwrap_or_default();
+        let offending = text.get(span.start..).and_then(|rest| rest.chars().next());
+
+        if let Some(ch) =
+            offending.filter(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+        {
+            return (
+                format!("{} is written into the text as it is", describe_char(ch)),
+                "control character here".into(),
+                Some("TOML does not allow control characters in text; remove it".into()),
+            );
+        }
+        if parser_message.starts_with("duplicate key") {
+            let name = text.get(span.clone()).unwrap_or_default();
+            if line.trim_start().starts_with('[') {
+                let header = line.trim();
+                let next_header = text[line_end..]
+                    .find("\n[")
+                    .map_or(text.len(), |i| line_end + i + 1);
+                *skip_until = Some(next_header);
+                let first = self.first_line_matching(0, line_start, |l| l.trim() == header);
+                return (
+                    format!("the table `{header}` is defined twice{}", first_note(first)),
+                    "defined again here".into(),
+                    Some("merge the two tables into one, or rename one of them".into()),
+                );
+            }
+            // The first definition is in the same table: after the last
+            // header before this line.
+            let table_start = text[..line_start].rfind("\n[").map_or(0, |i| i + 1);
+            let first = self.first_line_matching(table_start, line_start, |l| {
+                l.trim_start()
+                    .strip_prefix(name)
+                    .is_some_and(|after| after.trim_start().starts_with('='))
+            });
+            return (
+                format!("the key `{name}` is defined twice{}", first_note(first)),
+                "defined again here".into(),
+                Some("each key may appear once per table; remove or rename one of them".into()),
+            );
+        }
+        if parser_message.starts_with("string values must be quoted") {
+            let remainder = rest_of_line.trim();
+            if remainder.is_empty() || remainder.starts_with('#') {
+                let key = line.split('=').next().unwrap_or_default().trim();
+                return (
+                    format!("`{key}` has no value"),
+                    "a value is needed here".into(),
+                    Some(format!("write a value after `=`, such as {key} = \"text\"")),
+                );
+            }
+            return (
+                parser_message,
+                "here".into(),
+                Some("text values need quotes: key = \"text\"".into()),
+            );
+        }
+        let hint = if parser_message.starts_with("unclosed table") {
+            Some("close the table header with `]`".into())
+        } else if parser_message.contains("string") && parser_message.contains("expected `\"`") {
+            Some(
+                "close the string with the same quotes that open it (\" or \"\"\" for long text)"
+                    .into(),
+            )
+        } else {
+            None
+        };
+        (parser_message, "here".into(), hint)
+    }
+
+    /// The number of the first line between the byte offsets `from` and
+    /// `before` that satisfies `matches`.
+    fn first_line_matching(
+        &self,
+        from: usize,
+        before: usize,
+        matches: impl Fn(&str) -> bool,
+    ) -> Option<usize> {
+        let lines_before = self.text[..from].matches('\n').count();
+        self.text[from..before]
+            .lines()
+            .position(matches)
+            .map(|index| lines_before + index + 1)
     }
 
     /// Bidirectional controls written as they are, anywhere in the file:
@@ -513,7 +634,10 @@ impl RecordChecker<'_> {
         let diagnostic = Diagnostic::new(
             self.file,
             Code::SchemaDirective,
-            format!("the `#:schema` line points at `{target}`, not at the {} schema", collection.noun()),
+            format!(
+                "the `#:schema` line points at `{target}`, not at the {} schema",
+                collection.noun()
+            ),
         )
         .label("points elsewhere")
         .hint(format!("write `#:schema {expected}`"));
@@ -529,7 +653,9 @@ impl RecordChecker<'_> {
     ) -> Option<SlugFact> {
         let key = collection.id_key();
         let declared = json.get(key)?.as_str()?;
-        let span = document.find(&[Step::Key(key)]).map(|found| found.value.span());
+        let span = document
+            .find(&[Step::Key(key)])
+            .map(|found| found.value.span());
         let stem = entry.stem();
         if declared != stem {
             let diagnostic = Diagnostic::new(
@@ -538,9 +664,13 @@ impl RecordChecker<'_> {
                 format!("`{key}` is \"{declared}\" but the file is named {stem}.toml"),
             )
             .label(format!("should be \"{stem}\""))
-            .hint(format!(
-                "the {key} and the file name must agree: rename the file to {declared}.toml or set {key} = \"{stem}\""
-            ))
+            .hint(if is_valid_id(declared) {
+                format!(
+                    "the {key} and the file name must agree: rename the file to {declared}.toml or set {key} = \"{stem}\""
+                )
+            } else {
+                format!("the {key} and the file name must agree: set {key} = \"{stem}\"")
+            })
             .pointer(format!("/{key}"));
             self.push(diagnostic, span.clone());
         }
@@ -612,12 +742,13 @@ impl RecordChecker<'_> {
 
     fn created_before_updated(&mut self, document: &Document<'_>) {
         let datetime = |key: &str| {
-            document.find(&[Step::Key(key)]).and_then(|found| match found.value.get_ref() {
-                DeValue::Datetime(datetime) => {
-                    document::instant(datetime).map(|instant| (instant, found.value.span(), *datetime))
-                }
-                _ => None,
-            })
+            document
+                .find(&[Step::Key(key)])
+                .and_then(|found| match found.value.get_ref() {
+                    DeValue::Datetime(datetime) => document::instant(datetime)
+                        .map(|instant| (instant, found.value.span(), *datetime)),
+                    _ => None,
+                })
         };
         let (Some(created), Some(updated)) = (datetime("created"), datetime("updated")) else {
             return;
@@ -626,7 +757,10 @@ impl RecordChecker<'_> {
             let diagnostic = Diagnostic::new(
                 self.file,
                 Code::CreatedAfterUpdated,
-                format!("`updated` ({}) is earlier than `created` ({})", updated.2, created.2),
+                format!(
+                    "`updated` ({}) is earlier than `created` ({})",
+                    updated.2, created.2
+                ),
             )
             .label("earlier than `created`")
             .hint("a story cannot be updated before it was created; check both dates")
@@ -645,7 +779,9 @@ impl RecordChecker<'_> {
         if desks.iter().any(|known| known == desk) {
             return;
         }
-        let span = document.find(&[Step::Key("desk")]).map(|found| found.value.span());
+        let span = document
+            .find(&[Step::Key("desk")])
+            .map(|found| found.value.span());
         let near = closest(desk, desks.iter().map(String::as_str))
             .map(|near| format!("did you mean \"{near}\"? "))
             .unwrap_or_default();
@@ -662,6 +798,18 @@ impl RecordChecker<'_> {
         .pointer("/desk");
         self.push(diagnostic, span);
     }
+}
+
+/// Whether a slug or id has the shape the schemas require:
+/// `^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$`.
+fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !bytes.is_empty()
+        && bytes.len() <= 80
+        && bytes.first().is_some_and(edge)
+        && bytes.last().is_some_and(edge)
+        && bytes.iter().all(|b| edge(b) || *b == b'-')
 }
 
 const BIDI_HINT: &str = "remove it: bidirectional controls make text display in a different order from how it is stored, which can hide what it says";
@@ -732,7 +880,9 @@ fn find_escape(raw: &str, ch: char) -> Option<Range<usize>> {
 }
 
 fn hex_char(digits: Option<&str>) -> Option<char> {
-    u32::from_str_radix(digits?, 16).ok().and_then(char::from_u32)
+    u32::from_str_radix(digits?, 16)
+        .ok()
+        .and_then(char::from_u32)
 }
 
 /// `target` resolved against the directory of `file` (both relative to the
@@ -755,18 +905,8 @@ fn normalise(file: &str, target: &str) -> String {
     parts.join("/")
 }
 
-/// A few words of advice for the TOML mistakes people make most.
-fn syntax_hint(message: &str) -> Option<String> {
-    let message = message.to_ascii_lowercase();
-    if message.contains("duplicate key") || message.contains("defined multiple") {
-        Some("each key may appear once per table; remove or rename one of them".into())
-    } else if message.contains("unterminated") || message.contains("invalid basic string") {
-        Some("close the string with the same quotes that open it (\" or \"\"\" for long text)".into())
-    } else if message.contains("string values must be quoted") {
-        Some("text values need quotes: key = \"text\"".into())
-    } else {
-        None
-    }
+fn first_note(line: Option<usize>) -> String {
+    line.map_or(String::new(), |line| format!(" (first on line {line})"))
 }
 
 #[cfg(test)]
@@ -795,6 +935,17 @@ mod tests {
         assert_eq!(find_escape(r#""a\eb""#, '\u{1b}'), Some(2..4));
         assert_eq!(find_escape(r#""a\\u202Eb""#, '\u{202E}'), None);
         assert_eq!(find_escape(r#""\U0000202E""#, '\u{202E}'), Some(1..11));
+    }
+
+    #[test]
+    fn ids_follow_the_schema_pattern() {
+        assert!(is_valid_id("kazakhstan-joins-abraham-accords"));
+        assert!(is_valid_id("a"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("A"));
+        assert!(!is_valid_id("a b"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id(&"a".repeat(81)));
     }
 
     #[test]

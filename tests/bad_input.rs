@@ -25,7 +25,10 @@ fn run_report(repo: &TestRepo) -> serde_json::Value {
     );
     assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
     let report = json(&output);
-    assert_eq!(report["summary"]["files_checked"], 11, "all files were checked");
+    assert_eq!(
+        report["summary"]["files_checked"], 11,
+        "all files were checked"
+    );
     report
 }
 
@@ -63,17 +66,25 @@ fn truncated_file() {
 
 #[test]
 fn invalid_utf8() {
-    let mut bytes = b"#:schema ../../schemas/story.schema.json\nslug = \"bad\"\nheadline = \"caf".to_vec();
+    let mut bytes =
+        b"#:schema ../../schemas/story.schema.json\nslug = \"bad\"\nheadline = \"caf".to_vec();
     bytes.extend_from_slice(&[0xC3, 0x28]);
     bytes.extend_from_slice(b"\"\n");
     let (repo, report) = with_bad_file(bytes);
     let found = diagnostics_for(&report, BAD);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["code"], "L005");
-    assert_eq!((found[0]["line"].as_u64(), found[0]["column"].as_u64()), (Some(3), Some(16)));
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(3), Some(16))
+    );
     // The human format prints the location without a code frame.
     let output = repo.lede().arg("validate").output().unwrap();
-    assert!(common::stdout(&output).contains("stories/2025/bad.toml:3:16"), "{}", transcript(&output));
+    assert!(
+        common::stdout(&output).contains("stories/2025/bad.toml:3:16"),
+        "{}",
+        transcript(&output)
+    );
 }
 
 #[test]
@@ -92,7 +103,10 @@ fn deep_nesting() {
 
 #[test]
 fn ten_megabyte_string() {
-    let big = format!("slug = \"bad\"\nheadline = \"{}\"\n", "word ".repeat(2_000_000));
+    let big = format!(
+        "slug = \"bad\"\nheadline = \"{}\"\n",
+        "word ".repeat(2_000_000)
+    );
     let (repo, report) = with_bad_file(&big);
     let found = diagnostics_for(&report, BAD);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -103,18 +117,30 @@ fn ten_megabyte_string() {
     let report = run_report(&repo);
     let found = diagnostics_for(&report, BAD);
     assert!(codes(&report).contains(&"L026".to_owned()), "{report:#}");
-    assert!(found.iter().all(|d| d["message"].as_str().unwrap().len() < 300));
+    assert!(
+        found
+            .iter()
+            .all(|d| d["message"].as_str().unwrap().len() < 300)
+    );
 }
 
 #[test]
 fn duplicate_keys() {
-    let text = SAMPLE_STORY.replacen("desk = \"world\"", "desk = \"world\"\ndesk = \"politics\"", 1);
+    let text = SAMPLE_STORY.replacen(
+        "desk = \"world\"",
+        "desk = \"world\"\ndesk = \"politics\"",
+        1,
+    );
     let text = text.replace("kazakhstan-joins-abraham-accords\"", "bad\"");
     let (_repo, report) = with_bad_file(text);
     let found = diagnostics_for(&report, BAD);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["code"], "L010");
-    let line = SAMPLE_STORY.lines().position(|l| l.starts_with("desk")).unwrap() + 2;
+    let line = SAMPLE_STORY
+        .lines()
+        .position(|l| l.starts_with("desk"))
+        .unwrap()
+        + 2;
     assert_eq!(found[0]["line"], line);
     assert!(found[0]["hint"].as_str().unwrap().contains("once"));
 }
@@ -135,7 +161,11 @@ fn directory_named_like_a_record() {
     let repo = TestRepo::sample();
     std::fs::create_dir_all(repo.path("stories/2025/x.toml")).unwrap();
     repo.write("stories/2025/x.toml/inner.toml", SAMPLE_STORY);
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     let report = json(&output);
     assert_eq!(codes(&report), ["L004"]);
     assert_eq!(report["diagnostics"][0]["file"], "stories/2025/x.toml");
@@ -164,7 +194,11 @@ fn symlinked_record() {
     std::os::unix::fs::symlink(repo.path(STORY), repo.path("stories/2025/link.toml")).unwrap();
     let outside = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path(), repo.path("stories/elsewhere")).unwrap();
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     let report = json(&output);
     assert_eq!(codes(&report), ["L003", "L003"], "{report:#}");
     let files: Vec<_> = report["diagnostics"]
@@ -200,7 +234,9 @@ fn unreadable_file() {
 fn binary_garbage_and_nul_bytes() {
     let (_repo, report) = with_bad_file(b"slug = \"a\0b\"\n\x01\x02\x03");
     assert_eq!(diagnostics_for(&report, BAD)[0]["code"], "L010");
-    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     let (_repo, report) = with_bad_file(noise);
     assert!(!diagnostics_for(&report, BAD).is_empty());
 }
@@ -209,15 +245,27 @@ fn binary_garbage_and_nul_bytes() {
 fn every_problem_in_every_file_is_reported_sorted() {
     let repo = TestRepo::sample();
     repo.write("stories/2025/b-second.toml", "slug = 1\n");
-    repo.write("stories/2025/a-first.toml", "slug = \"a-first\"\nstatus = \"nope\"\n");
+    repo.write(
+        "stories/2025/a-first.toml",
+        "slug = \"a-first\"\nstatus = \"nope\"\n",
+    );
     repo.write("topics/zz.toml", "id = \"zz\"\nname = \"\"\n");
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     let report = json(&output);
     let order: Vec<(String, u64)> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["file"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     let mut sorted = order.clone();
     sorted.sort();

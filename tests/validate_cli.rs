@@ -19,7 +19,11 @@ fn the_sample_newsroom_validates_clean() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("no problems"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no problems"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// A story with three defects on known lines.
@@ -28,7 +32,11 @@ fn three_defects() -> TestRepo {
     let story = SAMPLE_STORY
         .replace("status = \"published\"", "status = \"pubished\"")
         .replace("\"israel\"", "\"isreal\"")
-        .replacen("[sections.how-we-got-here]", "[sections.how-we-got-here]\ncolour = \"red\"", 1);
+        .replacen(
+            "[sections.how-we-got-here]",
+            "[sections.how-we-got-here]\ncolour = \"red\"",
+            1,
+        );
     repo.write(STORY, story);
     repo
 }
@@ -44,7 +52,11 @@ fn human_format() {
 #[test]
 fn json_format() {
     let repo = three_defects();
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr(&output), "", "machine formats print no summary");
     insta::assert_snapshot!("json", stdout(&output));
@@ -56,7 +68,11 @@ fn json_format() {
 #[test]
 fn github_format() {
     let repo = three_defects();
-    let output = repo.lede().args(["validate", "--format", "github"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "github"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("github", stdout(&output));
     for line in stdout(&output).lines() {
@@ -67,12 +83,25 @@ fn github_format() {
 #[test]
 fn colour_follows_the_flag_and_no_color() {
     let repo = three_defects();
-    let coloured = repo.lede().args(["validate", "--color", "always"]).output().unwrap();
+    let coloured = repo
+        .lede()
+        .args(["validate", "--color", "always"])
+        .output()
+        .unwrap();
     assert!(stdout(&coloured).contains("\u{1b}["));
-    let plain = repo.lede().args(["validate", "--color", "never"]).output().unwrap();
+    let plain = repo
+        .lede()
+        .args(["validate", "--color", "never"])
+        .output()
+        .unwrap();
     assert!(!stdout(&plain).contains("\u{1b}["));
     // Not a terminal: `auto` never colours, with or without NO_COLOR.
-    let auto = repo.lede().env("NO_COLOR", "1").arg("validate").output().unwrap();
+    let auto = repo
+        .lede()
+        .env("NO_COLOR", "1")
+        .arg("validate")
+        .output()
+        .unwrap();
     assert!(!stdout(&auto).contains("\u{1b}["));
 }
 
@@ -90,16 +119,28 @@ fn warnings_fail_only_when_denied() {
     let repo = TestRepo::sample();
     let story = SAMPLE_STORY.lines().skip(1).collect::<Vec<_>>().join("\n");
     repo.write(STORY, story);
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     assert_eq!(codes(&json(&output)), ["L060"]);
-    let denied = repo.lede().args(["validate", "--deny-warnings"]).output().unwrap();
+    let denied = repo
+        .lede()
+        .args(["validate", "--deny-warnings"])
+        .output()
+        .unwrap();
     assert_eq!(denied.status.code(), Some(1));
     repo.write("lede.toml", "[validate]\ndeny_warnings = true\n");
     let configured = repo.lede().arg("validate").output().unwrap();
     assert_eq!(configured.status.code(), Some(1));
     repo.write("lede.toml", "[validate.levels]\nL060 = \"allow\"\n");
-    let allowed = repo.lede().args(["validate", "--deny-warnings"]).output().unwrap();
+    let allowed = repo
+        .lede()
+        .args(["validate", "--deny-warnings"])
+        .output()
+        .unwrap();
     assert_eq!(allowed.status.code(), Some(0), "{}", transcript(&allowed));
     assert_eq!(stdout(&allowed), "");
 }
@@ -111,7 +152,11 @@ fn levels_can_demote_an_error() {
         "lede.toml",
         "[newsroom]\ndesks = [\"world\"]\n[validate.levels]\nL043 = \"warning\"\nL020 = \"allow\"\nL023 = \"warning\"\n",
     );
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
     let report = json(&output);
     assert_eq!(codes(&report), ["L023", "L043"]);
@@ -151,7 +196,10 @@ fn outside_a_repository_is_an_environment_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
-    assert!(text.starts_with("error: not inside a lede repository"), "{text}");
+    assert!(
+        text.starts_with("error: not inside a lede repository"),
+        "{text}"
+    );
     assert!(text.contains("hint: "), "{text}");
 
     let output = common::lede_command(elsewhere.path())
@@ -165,19 +213,34 @@ fn outside_a_repository_is_an_environment_error() {
 #[test]
 fn usage_errors_exit_2() {
     let repo = TestRepo::sample();
-    let output = repo.lede().args(["validate", "--format", "yaml"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "yaml"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let output = repo.lede().output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    let output = repo.lede().args(["validate", "stories/nope.toml"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "stories/nope.toml"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("stories/nope.toml does not exist"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("stories/nope.toml does not exist"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn a_broken_configuration_is_reported_with_its_position() {
     let repo = TestRepo::sample();
-    repo.write("lede.toml", "[newsroom]\ndesks = [\"world\"]\n[validate]\nmax_size = 3\n");
+    repo.write(
+        "lede.toml",
+        "[newsroom]\ndesks = [\"world\"]\n[validate]\nmax_size = 3\n",
+    );
     let output = repo.lede().arg("validate").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
@@ -189,17 +252,27 @@ fn a_broken_configuration_is_reported_with_its_position() {
 #[test]
 fn a_broken_schema_is_an_environment_error() {
     let repo = TestRepo::sample();
-    repo.write("schemas/topic.schema.json", "{\"type\": \"object\",\n  \"properties\": }");
+    repo.write(
+        "schemas/topic.schema.json",
+        "{\"type\": \"object\",\n  \"properties\": }",
+    );
     let output = repo.lede().arg("validate").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
-    assert!(text.contains("schemas/topic.schema.json is not valid JSON"), "{text}");
+    assert!(
+        text.contains("schemas/topic.schema.json is not valid JSON"),
+        "{text}"
+    );
     assert!(text.contains("line 2"), "{text}");
 
     repo.write("schemas/topic.schema.json", "{\"type\": 12}");
     let output = repo.lede().arg("validate").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("is not a usable JSON Schema"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is not a usable JSON Schema"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -209,7 +282,11 @@ fn the_repository_schema_is_used_over_the_built_in_one() {
         .unwrap()
         .replace("\"maxLength\": 80", "\"maxLength\": 5");
     repo.write("schemas/topic.schema.json", schema);
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(codes(&json(&output)).iter().all(|c| c == "L026"));
 }
@@ -224,20 +301,32 @@ fn named_paths_are_checked_against_the_whole_repository() {
     repo.write("stories/2024/kazakhstan-joins-abraham-accords.toml", &twin);
     let output = repo
         .lede()
-        .args(["validate", "--format", "json", "stories/2024/kazakhstan-joins-abraham-accords.toml"])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "stories/2024/kazakhstan-joins-abraham-accords.toml",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
     assert_eq!(codes(&report), ["L041"]);
     let diagnostic = &report["diagnostics"][0];
-    assert_eq!(diagnostic["file"], "stories/2024/kazakhstan-joins-abraham-accords.toml");
+    assert_eq!(
+        diagnostic["file"],
+        "stories/2024/kazakhstan-joins-abraham-accords.toml"
+    );
     assert_eq!(diagnostic["line"], 2);
     assert!(diagnostic["message"].as_str().unwrap().contains(STORY));
     assert_eq!(report["summary"]["files_checked"], 1);
 
     // The whole run reports the pair from both sides.
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     let all = codes(&json(&output));
     assert_eq!(all.iter().filter(|c| *c == "L041").count(), 2, "{all:?}");
 }
@@ -248,7 +337,14 @@ fn named_directories_are_walked_and_non_records_refused() {
     repo.write("notes/draft.toml", "a = 1\n");
     let output = repo
         .lede()
-        .args(["validate", "--format", "json", "stories", "notes/draft.toml", "topics"])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "stories",
+            "notes/draft.toml",
+            "topics",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -277,19 +373,41 @@ fn a_bom_and_crlf_line_ends_are_accepted_with_positions_intact() {
     let repo = TestRepo::sample();
     let crlf = format!("\u{feff}{}", SAMPLE_STORY.replace('\n', "\r\n"));
     repo.write(STORY, &crlf);
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
 
     let broken = crlf.replace("desk = \"world\"", "desk = \"sport\"");
     repo.write(STORY, &broken);
-    let output = repo.lede().args(["validate", "--format", "json"]).output().unwrap();
+    let output = repo
+        .lede()
+        .args(["validate", "--format", "json"])
+        .output()
+        .unwrap();
     let report = json(&output);
     let d = &report["diagnostics"][0];
     assert_eq!(d["code"], "L045");
-    let line = SAMPLE_STORY.lines().position(|l| l.starts_with("desk = ")).unwrap() + 1;
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line as u64), Some(8)));
-    assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(line as u64), Some(15)));
+    let line = SAMPLE_STORY
+        .lines()
+        .position(|l| l.starts_with("desk = "))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(line as u64), Some(8))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(line as u64), Some(15))
+    );
     // The code frame shows the line without a stray carriage return.
     let human = repo.lede().arg("validate").output().unwrap();
-    assert!(stdout(&human).contains("desk = \"sport\"\n"), "{}", stdout(&human));
+    assert!(
+        stdout(&human).contains("desk = \"sport\"\n"),
+        "{}",
+        stdout(&human)
+    );
 }

@@ -69,8 +69,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let progress = if ui.stderr_is_terminal && !ui.quiet {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} validating {pos}/{len} records {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} validating {pos}/{len} records {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let delayed = bar.clone();
         std::thread::spawn(move || {
@@ -122,9 +124,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 fn write_stdout(bytes: &[u8]) -> Result<(), CommandError> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CommandError::new(format!("cannot write the report: {error}")))
-        }
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::new(
+            format!("cannot write the report: {error}"),
+        )),
         _ => Ok(()),
     }
 }

@@ -39,7 +39,7 @@ impl TestRepo {
             for entry in std::fs::read_dir(project_root().join(dir)).unwrap() {
                 let entry = entry.unwrap();
                 let relative = format!("{dir}/{}", entry.file_name().to_string_lossy());
-                repo.write(&relative, &std::fs::read_to_string(entry.path()).unwrap());
+                repo.write(&relative, std::fs::read_to_string(entry.path()).unwrap());
             }
         }
         repo
@@ -132,7 +132,10 @@ pub fn transcript(output: &Output) -> String {
     let stderr = regex_lite_seconds(&stderr);
     format!(
         "status: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().map_or("signal".into(), |c| c.to_string()),
+        output
+            .status
+            .code()
+            .map_or("signal".into(), |c| c.to_string()),
         stdout(output),
         stderr
     )
