@@ -420,3 +420,24 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod readme_tests {
+    use super::*;
+
+    /// The README's table is the users' reference: every code must be in it
+    /// with its default level and meaning.
+    #[test]
+    fn every_code_is_documented_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for code in Code::ALL {
+            let row = format!(
+                "| `{}` | {} | {} |",
+                code.as_str(),
+                code.default_severity().as_str(),
+                code.summary()
+            );
+            assert!(readme.contains(&row), "README.md lacks the row:\n{row}");
+        }
+    }
+}
