@@ -130,6 +130,7 @@ impl Schema {
     }
 
     pub fn is_valid(&self, instance: &Json) -> bool {
+        word_counts::forget();
         self.validator.is_valid(instance)
     }
 
@@ -141,6 +142,7 @@ impl Schema {
         instance: &Json,
     ) -> Vec<SchemaProblem> {
         let mut problems = Vec::new();
+        word_counts::forget();
         for error in self.validator.iter_errors(instance) {
             self.explain(&error, document, text, &mut problems);
         }
@@ -575,6 +577,44 @@ fn edit_distance(a: &str, b: &str) -> usize {
     table[a.len()][b.len()]
 }
 
+/// A memo of recent word counts for one validation pass.
+///
+/// One text is usually under several word limits: the generic one of its
+/// definition and the minimum and maximum of the place it is used. Counting
+/// is the most expensive part of checking a record, so each count is kept,
+/// keyed by the text's address and length, which identify it while the
+/// instance being validated is alive and unchanged. `forget` is called before
+/// every pass (on the validating thread; `jsonschema` does not spread one
+/// pass over threads), so no count outlives the instance it was made for.
+mod word_counts {
+    use std::cell::Cell;
+
+    const SLOTS: usize = 8;
+    type Slot = (usize, usize, usize);
+
+    thread_local! {
+        static RECENT: Cell<([Slot; SLOTS], usize)> = const { Cell::new(([(0, 0, 0); SLOTS], 0)) };
+    }
+
+    pub fn forget() {
+        RECENT.with(|recent| recent.set(([(0, 0, 0); SLOTS], 0)));
+    }
+
+    pub fn count(text: &str) -> usize {
+        let key = (text.as_ptr() as usize, text.len());
+        RECENT.with(|recent| {
+            let (mut slots, next) = recent.get();
+            if let Some(&(_, _, words)) = slots.iter().find(|s| (s.0, s.1) == key && s.0 != 0) {
+                return words;
+            }
+            let words = super::count_words(text);
+            slots[next] = (key.0, key.1, words);
+            recent.set((slots, (next + 1) % SLOTS));
+            words
+        })
+    }
+}
+
 pub const MAX_WORDS: &str = "x-lede-max-words";
 pub const MIN_WORDS: &str = "x-lede-min-words";
 
@@ -588,7 +628,7 @@ impl WordLimit {
         let Some(text) = instance.as_str() else {
             return Ok(());
         };
-        let words = count_words(text);
+        let words = word_counts::count(text);
         if self.is_max && words > self.limit {
             Err(format!(
                 "has {words} words; at most {} are allowed ({} too many)",

@@ -16,6 +16,20 @@ pub struct Position {
     pub column: usize,
 }
 
+impl Position {
+    /// The position of the character at `offset`, found by scanning the text
+    /// before it: cheaper than a `LineIndex` for one lookup near the start.
+    pub fn of(text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
 /// Offsets of line starts in a text, for offset → position lookups.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -106,6 +120,19 @@ mod tests {
         // `"` after é: byte 7, character 7.
         assert_eq!(index.position(text, 7), Position { line: 1, column: 7 });
         assert_eq!(index.position(text, 9), Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn direct_positions_agree_with_the_index() {
+        let text = "a = 1\r\nbé = \"x\"\n\nc = 2";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(
+                Position::of(text, offset),
+                index.position(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

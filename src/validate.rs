@@ -28,7 +28,7 @@ use crate::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::document::{self, Document, Step, display_path};
 use crate::repo::{self, Collection, Entry, EntryKind, RepoError};
 use crate::schema::{Schemas, closest};
-use crate::source::{LineIndex, strip_bom, tidy_span};
+use crate::source::{LineIndex, Position, strip_bom, tidy_span};
 
 /// Which files to check.
 pub enum Targets {
@@ -674,9 +674,17 @@ impl RecordChecker<'_> {
             .pointer(format!("/{key}"));
             self.push(diagnostic, span.clone());
         }
+        // Every story keeps this location, so it is computed directly rather
+        // than through a line index of the whole file.
+        let location = span.map(|span| {
+            let span = tidy_span(self.text, span);
+            let start = Position::of(self.text, span.start);
+            let end = Position::of(self.text, span.end);
+            Location { span, start, end }
+        });
         Some(SlugFact {
             value: declared.to_owned(),
-            location: span.map(|span| self.location(span)),
+            location,
         })
     }
 
@@ -822,10 +830,21 @@ fn is_bidi_control(ch: char) -> bool {
 /// ASCII controls other than tab and newlines, DEL, C1 controls (UTF-8 lead
 /// byte 0xC2) and the bidi controls (lead byte 0xE2).
 fn needs_character_check(value: &str) -> bool {
-    value
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2 || b == 0xE2)
+    value.bytes().any(|b| SUSPICIOUS_BYTE[usize::from(b)])
 }
+
+const SUSPICIOUS_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = byte != 0x09 && byte != 0x0A;
+        byte += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table[0xE2] = true;
+    table
+};
 
 fn describe_char(ch: char) -> String {
     let name = match ch {
