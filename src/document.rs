@@ -51,9 +51,24 @@ impl<'i> Document<'i> {
         self.root.get_ref()
     }
 
-    /// The record as JSON, for schema validation.
+    /// The record as JSON: for reports and tests. Validation reads the
+    /// parsed tree in place (`crate::instance`).
     pub fn to_json(&self) -> Json {
         table_to_json(self.table())
+    }
+
+    /// A top-level string value.
+    pub fn str_at(&self, key: &str) -> Option<&str> {
+        self.table().get(key)?.get_ref().as_str()
+    }
+
+    /// A top-level array's elements.
+    pub fn array_at(&self, key: &str) -> Option<&[Spanned<DeValue<'i>>]> {
+        self.table()
+            .get(key)?
+            .get_ref()
+            .as_array()
+            .map(|array| &array[..])
     }
 
     /// The value at a path of keys and indices, with the span of its key.
@@ -166,7 +181,7 @@ pub fn push_pointer_token(pointer: &mut String, key: &str) {
     }
 }
 
-fn table_to_json(table: &DeTable<'_>) -> Json {
+pub fn table_to_json(table: &DeTable<'_>) -> Json {
     let mut map = Map::with_capacity(table.len());
     for (key, value) in table.iter() {
         map.insert(key.get_ref().to_string(), value_to_json(value.get_ref()));
@@ -174,7 +189,7 @@ fn table_to_json(table: &DeTable<'_>) -> Json {
     Json::Object(map)
 }
 
-fn value_to_json(value: &DeValue<'_>) -> Json {
+pub fn value_to_json(value: &DeValue<'_>) -> Json {
     match value {
         DeValue::String(text) => Json::String(text.to_string()),
         DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod instance;
 pub mod record;
 pub mod repo;
 pub mod schema;

@@ -17,12 +17,14 @@ use std::ops::Range;
 use std::path::Path;
 
 use jsonschema::error::ValidationErrorKind;
+use jsonschema::json::Node as _;
 use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
 use serde_json::{Map, Value as Json};
 use toml::de::DeValue;
 
 use crate::diagnostic::Code;
 use crate::document::{Document, Step, display_path, toml_type_name};
+use crate::instance::{Toml, TomlNode};
 use crate::repo::Collection;
 use crate::words::count_words;
 
@@ -31,7 +33,7 @@ pub const BUILTIN_TOPIC_SCHEMA: &str = include_str!("../schemas/topic.schema.jso
 
 /// A compiled schema and the JSON it came from.
 pub struct Schema {
-    validator: Validator,
+    validator: Validator<Toml>,
     raw: Json,
 }
 
@@ -116,7 +118,7 @@ impl Schema {
             file: file.to_owned(),
             message: error.to_string(),
         })?;
-        let validator = jsonschema::options()
+        let validator = jsonschema::options_for::<Toml>()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .with_keyword(MAX_WORDS, |_, value, _| word_limit(value, MAX_WORDS, true))
@@ -129,21 +131,16 @@ impl Schema {
         Ok(Schema { validator, raw })
     }
 
-    pub fn is_valid(&self, instance: &Json) -> bool {
+    pub fn is_valid(&self, document: &Document<'_>) -> bool {
         word_counts::forget();
-        self.validator.is_valid(instance)
+        self.validator.is_valid(TomlNode::root(document.table()))
     }
 
     /// Every problem the schema finds in a record, located in its text.
-    pub fn problems(
-        &self,
-        document: &Document<'_>,
-        text: &str,
-        instance: &Json,
-    ) -> Vec<SchemaProblem> {
+    pub fn problems(&self, document: &Document<'_>, text: &str) -> Vec<SchemaProblem> {
         let mut problems = Vec::new();
         word_counts::forget();
-        for error in self.validator.iter_errors(instance) {
+        for error in self.validator.iter_errors(TomlNode::root(document.table())) {
             self.explain(&error, document, text, &mut problems);
         }
         problems
@@ -555,26 +552,27 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in table.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in table[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    // Three rows of the table: the one before the previous is needed for
+    // transpositions.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[i - 1][j] + 1)
-                .min(table[i][j - 1] + 1)
-                .min(table[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            table[i][j] = best;
+            current[j] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    table[a.len()][b.len()]
+    previous[b.len()]
 }
 
 /// A memo of recent word counts for one validation pass.
@@ -624,11 +622,11 @@ struct WordLimit {
 }
 
 impl WordLimit {
-    fn check(&self, instance: &Json) -> Result<(), String> {
-        let Some(text) = instance.as_str() else {
+    fn check(&self, instance: TomlNode<'_>) -> Result<(), String> {
+        let Some(text) = instance.as_string() else {
             return Ok(());
         };
-        let words = word_counts::count(text);
+        let words = word_counts::count(&text);
         if self.is_max && words > self.limit {
             Err(format!(
                 "has {words} words; at most {} are allowed ({} too many)",
@@ -647,17 +645,17 @@ impl WordLimit {
     }
 }
 
-impl<'i> Keyword<'i> for WordLimit {
-    fn validate(&self, instance: &'i Json) -> Result<(), ValidationError<'i>> {
+impl<'i> Keyword<'i, Toml> for WordLimit {
+    fn validate(&self, instance: TomlNode<'i>) -> Result<(), ValidationError<'i>> {
         self.check(instance).map_err(ValidationError::custom)
     }
 
-    fn is_valid(&self, instance: &'i Json) -> bool {
+    fn is_valid(&self, instance: TomlNode<'i>) -> bool {
         self.check(instance).is_ok()
     }
 }
 
-type KeywordResult<'a> = Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>>;
+type KeywordResult<'a> = Result<Box<dyn for<'i> Keyword<'i, Toml>>, ValidationError<'a>>;
 
 fn word_limit<'a>(value: &'a Json, name: &str, is_max: bool) -> KeywordResult<'a> {
     let limit = value

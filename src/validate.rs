@@ -20,7 +20,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use serde_json::Value as Json;
 use toml::de::DeValue;
 
 use crate::config::Config;
@@ -298,7 +297,7 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
         index: OnceLock::new(),
         diagnostics: Vec::new(),
     };
-    checker.bidi_in_source();
+    let strings_need_check = checker.scan_source();
     let document = match Document::parse(text) {
         Ok(document) => document,
         Err(errors) => {
@@ -310,11 +309,12 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
         }
     };
     checker.schema_directive(entry, collection);
-    checker.escaped_characters(&document);
-    let json = document.to_json();
+    if strings_need_check {
+        checker.escaped_characters(&document);
+    }
     let schema = context.schemas.get(collection);
-    if !schema.is_valid(&json) {
-        for problem in schema.problems(&document, text, &json) {
+    if !schema.is_valid(&document) {
+        for problem in schema.problems(&document, text) {
             let diagnostic = Diagnostic::new(file, problem.code, problem.message)
                 .maybe_hint(problem.hint)
                 .pointer(problem.pointer);
@@ -325,12 +325,12 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
             checker.push(diagnostic, problem.span);
         }
     }
-    let slug = checker.id_matches_file(&document, &json, entry, collection);
+    let slug = checker.id_matches_file(&document, entry, collection);
     if collection == Collection::Story {
-        checker.faq_ids_unique(&document, &json);
-        checker.topics_resolve(&document, &json, context.topic_ids);
+        checker.faq_ids_unique(&document);
+        checker.topics_resolve(&document, context.topic_ids);
         checker.created_before_updated(&document);
-        checker.desk_known(&document, &json, &context.config.newsroom.desks);
+        checker.desk_known(&document, &context.config.newsroom.desks);
     }
     FileResult {
         diagnostics: checker.diagnostics,
@@ -514,32 +514,45 @@ impl RecordChecker<'_> {
             .map(|index| lines_before + index + 1)
     }
 
-    /// Bidirectional controls written as they are, anywhere in the file:
+    /// One pass over the source for invisible characters. Bidirectional
+    /// controls written as they are are reported here, wherever they stand:
     /// in text, keys or comments they can make the file read differently
-    /// from what it says.
-    fn bidi_in_source(&mut self) {
+    /// from what it says. Returns whether the strings need a closer look:
+    /// only an escape (`\u`, `\U`, `\x`, `\e`, `\b`, `\f`, `\r`) or a C1
+    /// control character can put a control character into a string that
+    /// parsed, since TOML refuses the others as they are.
+    fn scan_source(&mut self) -> bool {
         let bytes = self.text.as_bytes();
-        let mut offset = 0;
-        while let Some(found) = bytes[offset..].iter().position(|&b| b == 0xE2) {
-            let at = offset + found;
-            offset = at + 1;
-            let Some(ch) = self.text.get(at..).and_then(|rest| rest.chars().next()) else {
-                continue;
-            };
-            if is_bidi_control(ch) {
-                if self.count(Code::BidiCharacter) >= MAX_PER_KIND_PER_FILE {
-                    return;
+        let mut strings_need_check = false;
+        for at in memchr::memchr3_iter(b'\\', 0xC2, 0xE2, bytes) {
+            let next = bytes.get(at + 1).copied().unwrap_or(0);
+            match bytes[at] {
+                b'\\' => {
+                    strings_need_check |=
+                        matches!(next, b'u' | b'U' | b'x' | b'e' | b'b' | b'f' | b'r');
                 }
-                let diagnostic = Diagnostic::new(
-                    self.file,
-                    Code::BidiCharacter,
-                    format!("the file contains {}", describe_char(ch)),
-                )
-                .label("invisible character here")
-                .hint(BIDI_HINT);
-                self.push(diagnostic, Some(at..at + ch.len_utf8()));
+                0xC2 => strings_need_check |= (0x80..=0x9F).contains(&next),
+                _ => {
+                    let Some(ch) = self.text.get(at..).and_then(|rest| rest.chars().next()) else {
+                        continue;
+                    };
+                    if !is_bidi_control(ch)
+                        || self.count(Code::BidiCharacter) >= MAX_PER_KIND_PER_FILE
+                    {
+                        continue;
+                    }
+                    let diagnostic = Diagnostic::new(
+                        self.file,
+                        Code::BidiCharacter,
+                        format!("the file contains {}", describe_char(ch)),
+                    )
+                    .label("invisible character here")
+                    .hint(BIDI_HINT);
+                    self.push(diagnostic, Some(at..at + ch.len_utf8()));
+                }
             }
         }
+        strings_need_check
     }
 
     /// Control and bidirectional characters that reach a string through an
@@ -647,12 +660,11 @@ impl RecordChecker<'_> {
     fn id_matches_file(
         &mut self,
         document: &Document<'_>,
-        json: &Json,
         entry: &Entry,
         collection: Collection,
     ) -> Option<SlugFact> {
         let key = collection.id_key();
-        let declared = json.get(key)?.as_str()?;
+        let declared = document.str_at(key)?;
         let span = document
             .find(&[Step::Key(key)])
             .map(|found| found.value.span());
@@ -688,13 +700,18 @@ impl RecordChecker<'_> {
         })
     }
 
-    fn faq_ids_unique(&mut self, document: &Document<'_>, json: &Json) {
-        let Some(entries) = json.get("faq").and_then(Json::as_array) else {
+    fn faq_ids_unique(&mut self, document: &Document<'_>) {
+        let Some(entries) = document.array_at("faq") else {
             return;
         };
         let mut first_seen: HashMap<&str, usize> = HashMap::new();
         for (index, faq) in entries.iter().enumerate() {
-            let Some(id) = faq.get("id").and_then(Json::as_str) else {
+            let Some(id) = faq
+                .get_ref()
+                .as_table()
+                .and_then(|table| table.get("id"))
+                .and_then(|id| id.get_ref().as_str())
+            else {
                 continue;
             };
             let Some(first) = first_seen.get(id).copied() else {
@@ -720,12 +737,14 @@ impl RecordChecker<'_> {
         }
     }
 
-    fn topics_resolve(&mut self, document: &Document<'_>, json: &Json, topic_ids: &HashSet<&str>) {
-        let Some(topics) = json.get("topics").and_then(Json::as_array) else {
+    fn topics_resolve(&mut self, document: &Document<'_>, topic_ids: &HashSet<&str>) {
+        let Some(topics) = document.array_at("topics") else {
             return;
         };
         for (index, topic) in topics.iter().enumerate() {
-            let Some(id) = topic.as_str() else { continue };
+            let Some(id) = topic.get_ref().as_str() else {
+                continue;
+            };
             if topic_ids.contains(id) {
                 continue;
             }
@@ -777,11 +796,11 @@ impl RecordChecker<'_> {
         }
     }
 
-    fn desk_known(&mut self, document: &Document<'_>, json: &Json, desks: &[String]) {
+    fn desk_known(&mut self, document: &Document<'_>, desks: &[String]) {
         if desks.is_empty() {
             return;
         }
-        let Some(desk) = json.get("desk").and_then(Json::as_str) else {
+        let Some(desk) = document.str_at("desk") else {
             return;
         };
         if desks.iter().any(|known| known == desk) {
