@@ -672,6 +672,7 @@ fn word_limit<'a>(value: &'a Json, name: &str, is_max: bool) -> KeywordResult<'a
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
 
     #[test]
     fn builtin_schemas_compile() {
@@ -686,6 +687,108 @@ mod tests {
         assert_eq!(closest("banana", keys.iter().copied()), None);
         let desks = ["world", "politics"];
         assert_eq!(closest("wrold", desks.iter().copied()), Some("world"));
+    }
+
+    fn problems_of(schema: &str, record: &str) -> Vec<SchemaProblem> {
+        let schema = Schema::compile(schema, "test.schema.json").unwrap();
+        let document = Document::parse(record).unwrap();
+        let problems = schema.problems(&document, record);
+        assert_eq!(
+            schema.is_valid(&document),
+            problems.is_empty(),
+            "{problems:#?}"
+        );
+        problems
+    }
+
+    fn codes(problems: &[SchemaProblem]) -> Vec<Code> {
+        problems.iter().map(|p| p.code).collect()
+    }
+
+    /// Every TOML type meets the JSON Schema keyword it should, as the
+    /// TOML-to-JSON mapping of taplo and check-jsonschema has it.
+    #[test]
+    fn toml_values_are_seen_as_their_json_equivalents() {
+        let schema = r#"{
+            "type": "object",
+            "properties": {
+                "i": {"type": "integer", "minimum": 0, "maximum": 10},
+                "f": {"type": "number", "exclusiveMaximum": 2},
+                "b": {"type": "boolean"},
+                "d": {"type": "string", "format": "date-time"},
+                "s": {"type": "string", "minLength": 2, "maxLength": 3},
+                "e": {"enum": ["one", "two"]},
+                "a": {"type": "array", "uniqueItems": true, "items": {"type": "string"}},
+                "t": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}
+            }
+        }"#;
+        let good = "i = 0x0A\nf = 1.5\nb = true\nd = 2025-11-06T17:00:00Z\ns = \"ab\"\ne = \"two\"\na = [\"x\", \"y\"]\n[t]\nok = 1\n";
+        assert!(problems_of(schema, good).is_empty());
+        let bad = "i = 11\nf = 2.0\nb = \"yes\"\nd = 2025-11-06\ns = \"é\"\ne = \"three\"\na = [\"x\", \"x\"]\n[t]\nNot = 1\n";
+        let found = codes(&problems_of(schema, bad));
+        for code in [
+            Code::OutOfRange,
+            Code::WrongType,
+            Code::BadFormat,
+            Code::BadLength,
+            Code::NotAllowedValue,
+            Code::DuplicateItem,
+            Code::PatternMismatch,
+        ] {
+            assert!(found.contains(&code), "{code} missing from {found:?}");
+        }
+        // A float with a fraction is not an integer (1.0 is, as JSON Schema
+        // says); an integer is a number.
+        assert_eq!(codes(&problems_of(schema, "i = 1.5\n")), [Code::WrongType]);
+        assert!(problems_of(schema, "i = 1.0\n").is_empty());
+        assert!(problems_of(schema, "f = 1\n").is_empty());
+    }
+
+    #[test]
+    fn rules_without_their_own_code_are_l029() {
+        let schema = r#"{"properties": {"x": {"not": {"const": "forbidden"}}}}"#;
+        let problems = problems_of(schema, "x = \"forbidden\"\n");
+        assert_eq!(codes(&problems), [Code::SchemaOther]);
+        assert!(
+            problems[0].message.starts_with("`x`"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn word_limits_apply_through_refs_and_all_of() {
+        let schema = r##"{
+            "$defs": {"text": {"type": "string", "x-lede-max-words": 5}},
+            "properties": {
+                "short": {"allOf": [{"$ref": "#/$defs/text"}, {"x-lede-min-words": 2}]}
+            }
+        }"##;
+        assert_eq!(
+            codes(&problems_of(schema, "short = \"one\"\n")),
+            [Code::TooFewWords]
+        );
+        assert_eq!(
+            codes(&problems_of(
+                schema,
+                "short = \"one two three four five six\"\n"
+            )),
+            [Code::TooManyWords]
+        );
+        assert!(problems_of(schema, "short = \"one two\"\n").is_empty());
+    }
+
+    #[test]
+    fn problems_point_at_the_value_or_the_key() {
+        let schema = r#"{"properties": {"a": {"type": "string"}}, "additionalProperties": false}"#;
+        let record = "a = 1\nbee = 2\n";
+        let problems = problems_of(schema, record);
+        let span = |code| {
+            let problem = problems.iter().find(|p| p.code == code).unwrap();
+            &record[problem.span.clone().unwrap()]
+        };
+        assert_eq!(span(Code::WrongType), "1");
+        assert_eq!(span(Code::UnknownKey), "bee");
     }
 
     #[test]
