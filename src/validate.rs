@@ -73,9 +73,13 @@ pub fn validate(
     on_file: &(dyn Fn() + Sync),
 ) -> Result<Report, RepoError> {
     let all = repo::walk_records(root)?;
-    let selected = match targets {
-        Targets::All => all.clone(),
-        Targets::Paths { cwd, paths } => repo::resolve_paths(root, &cwd, &paths)?,
+    let named;
+    let selected: &[Entry] = match targets {
+        Targets::All => &all,
+        Targets::Paths { cwd, paths } => {
+            named = repo::resolve_paths(root, &cwd, &paths)?;
+            &named
+        }
     };
     on_start(selected.len());
 
