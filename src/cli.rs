@@ -28,7 +28,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Run as if lede was started in DIR instead of the current directory.
     #[arg(short = 'C', value_name = "DIR", global = true)]
-    pub dir: Option<PathBuf>,
+    pub directory: Option<PathBuf>,
 
     /// When to colour the output. `auto` colours when writing to a terminal
     /// and NO_COLOR is not set.
@@ -49,6 +49,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::Args),
     Validate(commands::validate::Args),
 }
 
@@ -67,7 +68,7 @@ impl Ui {
         let current = std::env::current_dir().map_err(|e| {
             crate::error::CommandError::new(format!("cannot read the current directory: {e}"))
         })?;
-        let cwd = match &global.dir {
+        let cwd = match &global.directory {
             Some(dir) => {
                 let dir = current.join(dir);
                 if !dir.is_dir() {
@@ -99,6 +100,7 @@ impl Ui {
 pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError> {
     let ui = Ui::from_args(&cli.global)?;
     match cli.command {
+        Command::Init(args) => commands::init::run(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),
     }
 }

@@ -6,15 +6,19 @@
 //! nothing of the command line; `cli` and `commands` turn arguments into calls
 //! and results into output.
 
+pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod fsutil;
+pub mod git;
 pub mod instance;
 pub mod record;
 pub mod repo;
+pub mod scaffold;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -1,4 +1,5 @@
 //! One module per command: its arguments (whose doc comments are the help
 //! text) and a `run` that calls the library and prints.
 
+pub mod init;
 pub mod validate;

@@ -1,0 +1,328 @@
+//! Everything lede asks of git, and the only module that uses `git2`.
+//!
+//! Mutating commands commit exactly the files they changed, the way
+//! `git commit --only <paths>` does: the new commit's tree is HEAD's tree with
+//! those paths replaced, and afterwards only those paths' index entries are
+//! updated. Whatever else the user had staged stays staged and out of lede's
+//! commit.
+//!
+//! Identity and time follow git's rules: `GIT_AUTHOR_NAME`/`EMAIL`/`DATE` and
+//! `GIT_COMMITTER_*` from the environment win over `user.name`/`user.email`
+//! from git's configuration, so scripts and tests can pin both.
+
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorCode, FileMode, Repository, RepositoryState, Signature, Time};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{} is not a git repository", .0.display())]
+    NotARepository(PathBuf),
+    #[error(
+        "git does not know who you are: set your name and email with\n  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.org"
+    )]
+    NoIdentity,
+    #[error("a {0} is in progress; finish it or abort it before changing stories with lede")]
+    Busy(&'static str),
+    #[error(
+        "git's index is locked ({}): another git command may be running; if none is, delete that file",
+        .0.display()
+    )]
+    IndexLocked(PathBuf),
+    #[error("{rev} is not a revision in this repository")]
+    UnknownRevision { rev: String },
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// A name and email, as git records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
+}
+
+pub struct Git {
+    repo: Repository,
+}
+
+impl Git {
+    /// The repository whose work tree root is `root`.
+    pub fn open(root: &Path) -> Result<Git, GitError> {
+        let repo = Repository::open(root).map_err(|error| match error.code() {
+            ErrorCode::NotFound => GitError::NotARepository(root.to_owned()),
+            _ => GitError::Git(error),
+        })?;
+        Ok(Git { repo })
+    }
+
+    /// Opens the repository at `root`, creating it (with branch `main`) when
+    /// there is none.
+    pub fn open_or_init(root: &Path) -> Result<(Git, bool), GitError> {
+        if root.join(".git").exists() {
+            return Ok((Git::open(root)?, false));
+        }
+        let mut options = git2::RepositoryInitOptions::new();
+        options.initial_head("main");
+        let repo = Repository::init_opts(root, &options)?;
+        Ok((Git { repo }, true))
+    }
+
+    /// The directory holding git's own files (`.git`).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// Refuses to start when a commit could not be made cleanly: a merge,
+    /// rebase or similar in progress, or a locked index.
+    pub fn check_ready(&self) -> Result<(), GitError> {
+        let busy = match self.repo.state() {
+            RepositoryState::Clean => None,
+            RepositoryState::Merge => Some("merge"),
+            RepositoryState::Revert | RepositoryState::RevertSequence => Some("revert"),
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+                Some("cherry-pick")
+            }
+            RepositoryState::Bisect => Some("bisect"),
+            RepositoryState::Rebase
+            | RepositoryState::RebaseInteractive
+            | RepositoryState::RebaseMerge => Some("rebase"),
+            RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => Some("git am"),
+        };
+        if let Some(operation) = busy {
+            return Err(GitError::Busy(operation));
+        }
+        let lock = self.repo.path().join("index.lock");
+        if lock.exists() {
+            return Err(GitError::IndexLocked(lock));
+        }
+        Ok(())
+    }
+
+    /// Who commits: the environment first, then git's configuration.
+    pub fn identity(&self) -> Result<Identity, GitError> {
+        self.identity_for("AUTHOR")
+    }
+
+    /// Who would commit in a repository that does not exist yet: the
+    /// environment, then the user's and the system's git configuration.
+    pub fn default_identity() -> Result<Identity, GitError> {
+        identity_from(&git2::Config::open_default()?, "AUTHOR")
+    }
+
+    fn identity_for(&self, role: &str) -> Result<Identity, GitError> {
+        identity_from(&self.repo.config()?, role)
+    }
+
+    fn signature(&self, role: &str) -> Result<Signature<'static>, GitError> {
+        let identity = self.identity_for(role)?;
+        let time = std::env::var(format!("GIT_{role}_DATE"))
+            .ok()
+            .and_then(|date| parse_git_date(&date));
+        Ok(match time {
+            Some(time) => Signature::new(&identity.name, &identity.email, &time)?,
+            None => Signature::now(&identity.name, &identity.email)?,
+        })
+    }
+
+    /// Commits the current contents of `paths` (relative to the work tree
+    /// root; a path that no longer exists is removed) on top of HEAD, and
+    /// nothing else. Returns the new commit's id.
+    pub fn commit_paths(&self, paths: &[&str], message: &str) -> Result<String, GitError> {
+        let author = self.signature("AUTHOR")?;
+        let committer = self
+            .signature("COMMITTER")
+            .unwrap_or_else(|_| author.clone());
+        let workdir = self
+            .repo
+            .workdir()
+            .ok_or_else(|| GitError::NotARepository(self.repo.path().to_owned()))?
+            .to_owned();
+        let parent = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_commit()?),
+            Err(error) if error.code() == ErrorCode::UnbornBranch => None,
+            Err(error) => return Err(error.into()),
+        };
+        let base_tree = match &parent {
+            Some(commit) => commit.tree()?,
+            None => {
+                let empty = self.repo.treebuilder(None)?.write()?;
+                self.repo.find_tree(empty)?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for path in paths {
+            let on_disk = workdir.join(path);
+            if on_disk.exists() {
+                let blob = self.repo.blob_path(&on_disk)?;
+                update.upsert(*path, blob, file_mode(&on_disk));
+            } else {
+                update.remove(*path);
+            }
+        }
+        let tree_id = update.create_updated(&self.repo, &base_tree)?;
+        let tree = self.repo.find_tree(tree_id)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let commit =
+            self.repo
+                .commit(Some("HEAD"), &author, &committer, message, &tree, &parents)?;
+
+        // Only these paths' index entries change; other staged work stays.
+        let mut index = self.repo.index()?;
+        for path in paths {
+            if workdir.join(path).exists() {
+                index.add_path(Path::new(path))?;
+            } else {
+                match index.remove_path(Path::new(path)) {
+                    Ok(()) => {}
+                    Err(error) if error.code() == ErrorCode::NotFound => {}
+                    Err(error) => return Err(error.into()),
+                }
+            }
+        }
+        index.write()?;
+        Ok(commit.to_string())
+    }
+
+    /// The contents of `path` at revision `rev` (any git revision), or `None`
+    /// when the file does not exist there.
+    pub fn read_file_at(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let commit = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|_| GitError::UnknownRevision {
+                rev: rev.to_owned(),
+            })?;
+        let tree = commit.tree()?;
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(error) if error.code() == ErrorCode::NotFound => return Ok(None),
+            Err(error) => return Err(error.into()),
+        };
+        let object = entry.to_object(&self.repo)?;
+        Ok(object.as_blob().map(|blob| blob.content().to_vec()))
+    }
+
+    /// The paths of the files under `dir` at revision `rev`.
+    pub fn files_at(&self, rev: &str, dir: &str) -> Result<Vec<String>, GitError> {
+        let commit = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|_| GitError::UnknownRevision {
+                rev: rev.to_owned(),
+            })?;
+        let tree = commit.tree()?;
+        let mut files = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                let path = format!("{parent}{}", entry.name().unwrap_or_default());
+                if path.starts_with(dir) {
+                    files.push(path);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
+    }
+}
+
+fn identity_from(config: &git2::Config, role: &str) -> Result<Identity, GitError> {
+    let from_env = |what: &str| {
+        std::env::var(format!("GIT_{role}_{what}"))
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    };
+    let from_config = |key: &str| {
+        config
+            .get_string(key)
+            .ok()
+            .filter(|value| !value.trim().is_empty())
+    };
+    let name = from_env("NAME").or_else(|| from_config("user.name"));
+    let email = from_env("EMAIL").or_else(|| from_config("user.email"));
+    match (name, email) {
+        (Some(name), Some(email)) => Ok(Identity { name, email }),
+        _ => Err(GitError::NoIdentity),
+    }
+}
+
+fn file_mode(path: &Path) -> FileMode {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.permissions().mode() & 0o111 != 0 => FileMode::BlobExecutable,
+        _ => FileMode::Blob,
+    }
+}
+
+/// The date forms git accepts in `GIT_*_DATE` that scripts use: RFC 3339 /
+/// ISO 8601 (`2025-11-07T09:30:00Z`, `2025-11-07 09:30:00 +0100`) and git's
+/// internal `@1762507800 +0000` or `1762507800 +0000`.
+fn parse_git_date(text: &str) -> Option<Time> {
+    let text = text.trim();
+    let internal = text.strip_prefix('@').unwrap_or(text);
+    if let Some((seconds, zone)) = internal.split_once(' ') {
+        if let (Ok(seconds), Some(offset)) = (seconds.parse::<i64>(), parse_zone(zone)) {
+            return Some(Time::new(seconds, offset));
+        }
+    }
+    // "2025-11-07 09:30:00 +0100" → "2025-11-07T09:30:00+01:00"
+    let iso = match text.rsplit_once(' ') {
+        Some((date_time, zone)) if parse_zone(zone).is_some() && date_time.contains(':') => {
+            let minutes = parse_zone(zone)?;
+            let sign = if minutes < 0 { '-' } else { '+' };
+            format!(
+                "{}{sign}{:02}:{:02}",
+                date_time.replacen(' ', "T", 1),
+                minutes.abs() / 60,
+                minutes.abs() % 60
+            )
+        }
+        _ => text.to_owned(),
+    };
+    let datetime: toml::value::Datetime = iso.parse().ok()?;
+    let (seconds, _) = crate::document::instant(&datetime)?;
+    let offset = match datetime.offset? {
+        toml::value::Offset::Z => 0,
+        toml::value::Offset::Custom { minutes } => i32::from(minutes),
+    };
+    Some(Time::new(seconds, offset))
+}
+
+/// `+0100` → 60 minutes.
+fn parse_zone(zone: &str) -> Option<i32> {
+    let (sign, digits) = match zone.as_bytes().first()? {
+        b'+' => (1, &zone[1..]),
+        b'-' => (-1, &zone[1..]),
+        _ => return None,
+    };
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    Some(sign * (hours * 60 + minutes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_dates_parse_in_the_forms_scripts_use() {
+        let at = |text: &str| parse_git_date(text).map(|t| (t.seconds(), t.offset_minutes()));
+        assert_eq!(at("2025-11-07T09:30:00Z"), Some((1_762_507_800, 0)));
+        assert_eq!(at("2025-11-07T10:30:00+01:00"), Some((1_762_507_800, 60)));
+        assert_eq!(at("2025-11-07 10:30:00 +0100"), Some((1_762_507_800, 60)));
+        assert_eq!(at("@1762507800 +0000"), Some((1_762_507_800, 0)));
+        assert_eq!(at("1762507800 -0130"), Some((1_762_507_800, -90)));
+        assert_eq!(at("yesterday"), None);
+    }
+}
