@@ -268,10 +268,10 @@ fn file_mode(path: &Path) -> FileMode {
 fn parse_git_date(text: &str) -> Option<Time> {
     let text = text.trim();
     let internal = text.strip_prefix('@').unwrap_or(text);
-    if let Some((seconds, zone)) = internal.split_once(' ') {
-        if let (Ok(seconds), Some(offset)) = (seconds.parse::<i64>(), parse_zone(zone)) {
-            return Some(Time::new(seconds, offset));
-        }
+    if let Some((seconds, zone)) = internal.split_once(' ')
+        && let (Ok(seconds), Some(offset)) = (seconds.parse::<i64>(), parse_zone(zone))
+    {
+        return Some(Time::new(seconds, offset));
     }
     // "2025-11-07 09:30:00 +0100" → "2025-11-07T09:30:00+01:00"
     let iso = match text.rsplit_once(' ') {
