@@ -50,6 +50,8 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Init(commands::init::Args),
+    List(commands::list::Args),
+    Show(commands::show::Args),
     Validate(commands::validate::Args),
 }
 
@@ -101,6 +103,8 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
     let ui = Ui::from_args(&cli.global)?;
     match cli.command {
         Command::Init(args) => commands::init::run(&args, &ui),
+        Command::List(args) => commands::list::run(&args, &ui),
+        Command::Show(args) => commands::show::run(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),
     }
 }

@@ -190,12 +190,23 @@ impl Diagnostic {
 /// Text with control and bidirectional characters written as `\u{..}`
 /// escapes.
 pub fn printable(text: String) -> String {
-    if !text.chars().any(is_unprintable) {
+    escape_unprintable(text, false)
+}
+
+/// Like `printable`, keeping line breaks and tabs: for multi-line text such
+/// as a story's body.
+pub fn printable_lines(text: String) -> String {
+    escape_unprintable(text, true)
+}
+
+fn escape_unprintable(text: String, keep_lines: bool) -> String {
+    let unprintable = |ch: char| is_unprintable(ch) && !(keep_lines && matches!(ch, '\n' | '\t'));
+    if !text.chars().any(unprintable) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
     for ch in text.chars() {
-        if is_unprintable(ch) {
+        if unprintable(ch) {
             let _ = write!(out, "\\u{{{:04X}}}", u32::from(ch));
         } else {
             out.push(ch);
@@ -409,6 +420,7 @@ mod tests {
         assert_eq!(d.hint.as_deref(), Some("create topics/x\\u{0007}.toml"));
         assert_eq!(d.label.as_deref(), Some("\\u{000A}"));
         assert_eq!(printable("Zoë — ok".into()), "Zoë — ok");
+        assert_eq!(printable_lines("a\nb\tc\u{1b}".into()), "a\nb\tc\\u{001B}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod error;
 pub mod fsutil;
 pub mod git;
 pub mod instance;
+pub mod newsroom;
 pub mod record;
 pub mod repo;
 pub mod scaffold;

@@ -2,4 +2,6 @@
 //! text) and a `run` that calls the library and prints.
 
 pub mod init;
+pub mod list;
+pub mod show;
 pub mod validate;
