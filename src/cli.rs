@@ -49,10 +49,26 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Add a part to a story.
+    #[command(subcommand)]
+    Add(AddCommand),
     Init(commands::init::Args),
     List(commands::list::Args),
+    /// Remove a part from a story.
+    #[command(subcommand)]
+    Rm(RmCommand),
     Show(commands::show::Args),
     Validate(commands::validate::Args),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    Faq(commands::faq::AddArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RmCommand {
+    Faq(commands::faq::RmArgs),
 }
 
 /// What every command needs to know about where it runs and how to print.
@@ -102,6 +118,8 @@ impl Ui {
 pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError> {
     let ui = Ui::from_args(&cli.global)?;
     match cli.command {
+        Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
+        Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),

@@ -248,8 +248,23 @@ impl Summary {
 }
 
 /// Code frames in the style of rustc, drawn with annotate-snippets. `root` is
-/// the repository root the diagnostics' file names are relative to.
+/// the repository root the diagnostics' file names are relative to; each
+/// file with problems is read again for its frames.
 pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> String {
+    render_human_from(diagnostics, color, |file| {
+        std::fs::read(root.join(file))
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    })
+}
+
+/// Code frames drawn from the texts `read` returns for each file name: for
+/// diagnostics of a text that is not (yet) on disk.
+pub fn render_human_from(
+    diagnostics: &[Diagnostic],
+    color: bool,
+    read: impl Fn(&str) -> Option<String>,
+) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
     let renderer = if color {
@@ -261,10 +276,7 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
     let mut current_file: Option<(&str, Option<String>)> = None;
     for diagnostic in diagnostics {
         if current_file.as_ref().map(|(name, _)| *name) != Some(diagnostic.file.as_str()) {
-            let text = std::fs::read(root.join(&diagnostic.file))
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .map(|text| strip_bom(&text).to_owned());
+            let text = read(&diagnostic.file).map(|text| strip_bom(&text).to_owned());
             current_file = Some((&diagnostic.file, text));
         }
         let text = current_file.as_ref().and_then(|(_, text)| text.as_deref());

@@ -352,6 +352,39 @@ pub fn instant(datetime: &toml::value::Datetime) -> Option<(i64, u32)> {
     Some((seconds, time.nanosecond.unwrap_or(0)))
 }
 
+/// An instant as an RFC 3339 UTC date-time to the second:
+/// `2025-11-07T09:30:00Z`.
+pub fn format_instant(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    )
+}
+
+/// The date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
 /// algorithm).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -383,6 +416,19 @@ mod instant_tests {
 
     fn at(text: &str) -> Option<(i64, u32)> {
         instant(&text.parse().unwrap())
+    }
+
+    #[test]
+    fn instants_format_back_to_rfc3339() {
+        for text in [
+            "1970-01-01T00:00:00Z",
+            "2025-11-07T09:30:00Z",
+            "2000-02-29T23:59:59Z",
+            "1969-12-31T12:00:00Z",
+        ] {
+            let (seconds, _) = at(text).unwrap();
+            assert_eq!(format_instant(seconds), text);
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod instance;
 pub mod newsroom;
 pub mod record;
 pub mod repo;
+pub mod revise;
 pub mod scaffold;
 pub mod schema;
 pub mod source;

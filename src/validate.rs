@@ -265,7 +265,24 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
             };
         }
     };
-    let text = match std::str::from_utf8(&bytes) {
+    check_bytes(entry, collection, context, &bytes)
+}
+
+/// Every check of one record whose bytes are at hand.
+fn check_bytes(
+    entry: &Entry,
+    collection: Collection,
+    context: &Context<'_>,
+    bytes: &[u8],
+) -> FileResult {
+    let file = entry.display.as_str();
+    let stem_fact = || {
+        Some(SlugFact {
+            value: entry.stem().to_owned(),
+            location: None,
+        })
+    };
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
@@ -343,6 +360,42 @@ fn check_record(entry: &Entry, collection: Collection, context: &Context<'_>) ->
             location: None,
         })),
     }
+}
+
+/// Checks a record's new text before it is written: everything `validate`
+/// checks for that file, against the rest of the repository as it is now.
+/// `relative` is the path the text will be written to.
+pub fn check_text(
+    root: &Path,
+    config: &Config,
+    schemas: &Schemas,
+    relative: &str,
+    text: &str,
+) -> Result<Vec<Diagnostic>, RepoError> {
+    let all = repo::walk_records(root)?;
+    let topic_ids: HashSet<&str> = all
+        .iter()
+        .filter(|entry| entry.kind == EntryKind::Record(Collection::Topic))
+        .map(Entry::stem)
+        .collect();
+    let collection = Collection::of(Path::new(relative)).unwrap_or(Collection::Story);
+    let entry = Entry {
+        path: root.join(relative),
+        display: relative.to_owned(),
+        kind: EntryKind::Record(collection),
+    };
+    let context = Context {
+        config,
+        schemas,
+        topic_ids: &topic_ids,
+    };
+    let mut diagnostics = check_bytes(&entry, collection, &context, text.as_bytes()).diagnostics;
+    diagnostics.retain_mut(|diagnostic| {
+        diagnostic.severity = config.level(diagnostic.code);
+        diagnostic.severity != Severity::Allow
+    });
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(diagnostics)
 }
 
 /// Reads a file unless it is larger than `max` bytes (`Ok(None)`). The size is

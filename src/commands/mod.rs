@@ -1,7 +1,9 @@
 //! One module per command: its arguments (whose doc comments are the help
 //! text) and a `run` that calls the library and prints.
 
+pub mod faq;
 pub mod init;
 pub mod list;
+pub mod revision;
 pub mod show;
 pub mod validate;

@@ -1,0 +1,160 @@
+//! `lede add faq` and `lede rm faq`: one FAQ entry in or out of a story.
+
+use std::io::IsTerminal;
+
+use crate::cli::Ui;
+use crate::commands::revision;
+use crate::error::{CommandError, Outcome};
+
+/// Add a FAQ entry to a story.
+///
+/// Give the question and answer as flags, or be asked for them on a
+/// terminal. The entry is appended after the story's other entries and the
+/// story is committed as "edit: <slug> (faq <id>)".
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The story's slug.
+    pub slug: String,
+
+    /// The question, as a reader would ask it.
+    #[arg(long)]
+    pub question: Option<String>,
+
+    /// The answer (Markdown).
+    #[arg(long)]
+    pub answer: Option<String>,
+
+    /// The entry's id; made from the question when not given.
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// Never prompt: fail, naming the missing flags, instead.
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Leave the change uncommitted.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+/// Remove a FAQ entry from a story.
+#[derive(Debug, clap::Args)]
+pub struct RmArgs {
+    /// The story's slug.
+    pub slug: String,
+
+    /// The id of the FAQ entry to remove.
+    pub id: String,
+
+    /// Leave the change uncommitted.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+    let interactive =
+        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut missing = Vec::new();
+    if args.question.is_none() {
+        missing.push("--question");
+    }
+    if args.answer.is_none() {
+        missing.push("--answer");
+    }
+    if !missing.is_empty() && !interactive {
+        return Err(CommandError::new(format!(
+            "lede add faq needs {} when it cannot ask",
+            missing.join(" and ")
+        ))
+        .hint("give them as flags, or run lede on a terminal without --no-input"));
+    }
+    let question = match &args.question {
+        Some(question) => question.trim().to_owned(),
+        None => ask("Question")?,
+    };
+    let answer = match &args.answer {
+        Some(answer) => answer.trim().to_owned(),
+        None => ask("Answer")?,
+    };
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => id_from(&question),
+    };
+    let message = format!("edit: {} (faq {id})", args.slug);
+    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+        let mut unique = id.clone();
+        let existing = editor.faq_ids()?;
+        let mut n = 2;
+        while args.id.is_none() && existing.contains(&unique) {
+            unique = format!("{id}-{n}");
+            n += 1;
+        }
+        editor.add_faq(&unique, &question, &answer)
+    })
+}
+
+pub fn rm(args: &RmArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+    let message = format!("edit: {} (remove faq {})", args.slug, args.id);
+    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+        editor.remove_faq(&args.id)
+    })
+}
+
+fn ask(prompt: &str) -> Result<String, CommandError> {
+    dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .interact_text()
+        .map(|text| text.trim().to_owned())
+        .map_err(|_| CommandError::new("cancelled; nothing was changed"))
+}
+
+/// An id from a question's first words: "Why is this happening now?" →
+/// "why-is-this-happening-now".
+pub fn id_from(question: &str) -> String {
+    let mut id = String::new();
+    for word in question
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(6)
+    {
+        let word: String = word
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if word.is_empty() {
+            continue;
+        }
+        if !id.is_empty() {
+            id.push('-');
+        }
+        id.push_str(&word);
+        if id.len() > 60 {
+            break;
+        }
+    }
+    if id.is_empty() {
+        "question".to_owned()
+    } else {
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_made_from_the_first_words() {
+        assert_eq!(
+            id_from("Why is this happening now?"),
+            "why-is-this-happening-now"
+        );
+        assert_eq!(
+            id_from("What does Kazakhstan joining the Abraham Accords mean for the region?"),
+            "what-does-kazakhstan-joining-the-abraham"
+        );
+        assert_eq!(id_from("¿Qué?"), "qu");
+        assert_eq!(id_from("???"), "question");
+    }
+}
