@@ -58,7 +58,15 @@ pub enum Command {
     #[command(subcommand)]
     Rm(RmCommand),
     Show(commands::show::Args),
+    /// Manage topic records.
+    #[command(subcommand)]
+    Topic(TopicCommand),
     Validate(commands::validate::Args),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TopicCommand {
+    New(commands::topic::NewArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +129,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
         Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),
+        Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),

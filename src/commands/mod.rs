@@ -6,4 +6,5 @@ pub mod init;
 pub mod list;
 pub mod revision;
 pub mod show;
+pub mod topic;
 pub mod validate;

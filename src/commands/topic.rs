@@ -1,0 +1,165 @@
+//! `lede topic new`: a topic record that stories can refer to.
+
+use std::io::IsTerminal;
+
+use clap::ValueEnum;
+
+use crate::change::Change;
+use crate::cli::Ui;
+use crate::config::Config;
+use crate::diagnostic::{Severity, render_human_from};
+use crate::edit::text_value;
+use crate::error::{CommandError, Outcome};
+use crate::repo;
+use crate::schema::Schemas;
+
+/// Create a topic record in topics/.
+///
+/// Every value can be given as a flag; on a terminal lede asks for the
+/// missing ones. The record is validated before it is written and committed
+/// as "topic: <id>".
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The topic's id, which is also its file name (lower-case letters,
+    /// digits and hyphens); made from the name when not given.
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// The name readers see.
+    #[arg(long)]
+    pub name: Option<String>,
+
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+
+    /// One paragraph about the topic (Markdown).
+    #[arg(long)]
+    pub blurb: Option<String>,
+
+    /// Never prompt: fail, naming the missing flags, instead.
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Leave the new file uncommitted.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Person,
+    Place,
+    Organisation,
+    Agreement,
+    Event,
+    Subject,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Place => "place",
+            Kind::Organisation => "organisation",
+            Kind::Agreement => "agreement",
+            Kind::Event => "event",
+            Kind::Subject => "subject",
+        }
+    }
+}
+
+pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+    let interactive =
+        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut missing = Vec::new();
+    if args.name.is_none() {
+        missing.push("--name");
+    }
+    if args.kind.is_none() {
+        missing.push("--kind");
+    }
+    if args.blurb.is_none() {
+        missing.push("--blurb");
+    }
+    if !missing.is_empty() && !interactive {
+        return Err(CommandError::new(format!(
+            "lede topic new needs {} when it cannot ask",
+            missing.join(", ")
+        ))
+        .hint("give them as flags, or run lede on a terminal without --no-input"));
+    }
+    let cancelled = |_| CommandError::new("cancelled; nothing was changed");
+    let name = match &args.name {
+        Some(name) => name.trim().to_owned(),
+        None => dialoguer::Input::<String>::new()
+            .with_prompt("Name")
+            .interact_text()
+            .map_err(cancelled)?,
+    };
+    let kind = match args.kind {
+        Some(kind) => kind.as_str().to_owned(),
+        None => {
+            let kinds = Kind::value_variants();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            let index = dialoguer::Select::new()
+                .with_prompt("Kind")
+                .items(&names)
+                .default(0)
+                .interact()
+                .map_err(cancelled)?;
+            names[index].to_owned()
+        }
+    };
+    let blurb = match &args.blurb {
+        Some(blurb) => blurb.trim().to_owned(),
+        None => dialoguer::Input::<String>::new()
+            .with_prompt("Blurb (one paragraph)")
+            .interact_text()
+            .map_err(cancelled)?,
+    };
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => crate::commands::faq::id_from(&name),
+    };
+
+    let root = repo::discover(&ui.cwd)?;
+    let config = Config::load(&root)?;
+    let schemas = Schemas::load(&root)?;
+    let path = format!("topics/{id}.toml");
+    if root.join(&path).exists() {
+        return Err(CommandError::new(format!("{path} already exists"))
+            .hint("choose another --id; nothing was changed"));
+    }
+    let text = format!(
+        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
+        text_value(&id),
+        text_value(&name),
+        text_value(&kind),
+        text_value(&blurb)
+    );
+    let diagnostics = crate::validate::check_text(&root, &config, &schemas, &path, &text)?;
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        print!(
+            "{}",
+            render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
+                .then(|| text.clone()))
+        );
+        eprintln!("The topic would not be valid; nothing was written.");
+        return Ok(Outcome::Problems);
+    }
+    let mut change =
+        Change::begin(&root, !args.no_commit).map_err(crate::commands::init::change_error)?;
+    change
+        .write(&path, text.as_bytes())
+        .map_err(crate::commands::init::change_error)?;
+    let commit = change
+        .finish(&format!("topic: {id}"))
+        .map_err(crate::commands::init::change_error)?;
+    if !ui.quiet {
+        match commit {
+            Some(commit) => println!("topic: {id} ({})", &commit[..12.min(commit.len())]),
+            None => println!("Wrote {path} (not committed)."),
+        }
+    }
+    Ok(Outcome::Success)
+}
