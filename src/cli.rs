@@ -52,6 +52,7 @@ pub enum Command {
     /// Add a part to a story.
     #[command(subcommand)]
     Add(AddCommand),
+    Edit(commands::edit::Args),
     Init(commands::init::Args),
     List(commands::list::Args),
     /// Remove a part from a story.
@@ -128,6 +129,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
     match cli.command {
         Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
         Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
+        Command::Edit(args) => commands::edit::run(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),
         Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),

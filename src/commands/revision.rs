@@ -45,7 +45,11 @@ pub fn run(
                 render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
                     .then(|| text.clone()))
             );
-            eprintln!("The change would make {path} invalid; nothing was written.");
+            let kept = crate::commands::edit::keep(&root, slug, &text);
+            eprintln!(
+                "The change would make {path} invalid; nothing was written. The changed record is kept in {}",
+                kept.display()
+            );
             Ok(Outcome::Problems)
         }
         Err(ReviseError::Read(error)) => Err(CommandError::new(error.to_string())
