@@ -55,6 +55,7 @@ pub enum Command {
     Edit(commands::edit::Args),
     Init(commands::init::Args),
     List(commands::list::Args),
+    New(commands::new::Args),
     /// Remove a part from a story.
     #[command(subcommand)]
     Rm(RmCommand),
@@ -133,6 +134,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Init(args) => commands::init::run(&args, &ui),
         Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),
+        Command::New(args) => commands::new::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),
     }

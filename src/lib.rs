@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod draft;
 pub mod edit;
 pub mod error;
 pub mod fsutil;

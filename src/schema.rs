@@ -131,6 +131,12 @@ impl Schema {
         Ok(Schema { validator, raw })
     }
 
+    /// The schema as JSON, for the commands that follow its structure
+    /// (which sections a new story needs, their default titles).
+    pub fn raw(&self) -> &Json {
+        &self.raw
+    }
+
     pub fn is_valid(&self, document: &Document<'_>) -> bool {
         word_counts::forget();
         self.validator.is_valid(TomlNode::root(document.table()))

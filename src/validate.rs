@@ -886,7 +886,7 @@ impl RecordChecker<'_> {
 
 /// Whether a slug or id has the shape the schemas require:
 /// `^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$`.
-fn is_valid_id(id: &str) -> bool {
+pub fn is_valid_id(id: &str) -> bool {
     let bytes = id.as_bytes();
     let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     !bytes.is_empty()

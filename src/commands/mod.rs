@@ -5,6 +5,7 @@ pub mod edit;
 pub mod faq;
 pub mod init;
 pub mod list;
+pub mod new;
 pub mod revision;
 pub mod show;
 pub mod topic;

@@ -130,13 +130,7 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         return Err(CommandError::new(format!("{path} already exists"))
             .hint("choose another --id; nothing was changed"));
     }
-    let text = format!(
-        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
-        text_value(&id),
-        text_value(&name),
-        text_value(&kind),
-        text_value(&blurb)
-    );
+    let text = topic_text(&id, &name, &kind, &blurb);
     let diagnostics = crate::validate::check_text(&root, &config, &schemas, &path, &text)?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         print!(
@@ -162,4 +156,15 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// The text of a new topic record.
+pub fn topic_text(id: &str, name: &str, kind: &str, blurb: &str) -> String {
+    format!(
+        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
+        text_value(id),
+        text_value(name),
+        text_value(kind),
+        text_value(blurb)
+    )
 }
