@@ -74,6 +74,7 @@ pub enum TopicCommand {
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
     Faq(commands::faq::AddArgs),
+    Section(commands::faq::AddSectionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +130,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
     let ui = Ui::from_args(&cli.global)?;
     match cli.command {
         Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
+        Command::Add(AddCommand::Section(args)) => commands::faq::add_section(&args, &ui),
         Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
         Command::Edit(args) => commands::edit::run(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),

@@ -73,6 +73,22 @@ impl RecordEditor {
         Ok(())
     }
 
+    /// Adds a section after the others.
+    pub fn add_section(&mut self, id: &str, title: &str, body: &str) -> Result<(), EditError> {
+        let exists = self
+            .document
+            .get("sections")
+            .and_then(Item::as_table)
+            .is_some_and(|sections| sections.contains_key(id));
+        if exists {
+            return Err(EditError::Shape(format!(
+                "the story already has a section `{id}`"
+            )));
+        }
+        self.set_section_text(id, "title", title)?;
+        self.set_section_text(id, "body", body)
+    }
+
     /// The `[[faq]]` entries.
     fn faq(&mut self) -> Result<&mut ArrayOfTables, EditError> {
         self.document
@@ -283,6 +299,122 @@ answer = "A2."
             editor.render(),
             RECORD.replace("\"A2.\"", "\"A better answer.\"")
         );
+    }
+
+    /// The sample story, made unusual: comments after table headers and
+    /// keys, extra spaces around `=`, blank lines, all chosen by `seed`.
+    fn unusual_record(seed: u64) -> String {
+        let sample = include_str!("../stories/2025/kazakhstan-joins-abraham-accords.toml");
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut out = String::new();
+        let mut in_multiline = false;
+        for line in sample.lines() {
+            let quotes = line.matches("\"\"\"").count();
+            let simple =
+                !in_multiline && quotes == 0 && line.contains(" = ") && !line.ends_with('[');
+            let mut line = line.to_owned();
+            if simple && next() % 3 == 0 {
+                let spaces = " ".repeat((next() % 4) as usize);
+                line = line.replacen(" = ", &format!("{spaces} =  {spaces}"), 1);
+            }
+            if simple && next() % 4 == 0 {
+                line.push_str("   # an editor's note");
+            }
+            out.push_str(&line);
+            out.push('\n');
+            if quotes % 2 == 1 {
+                in_multiline = !in_multiline;
+            }
+            if !in_multiline && (line.starts_with('[') || simple) && next() % 5 == 0 {
+                out.push_str(if next() % 2 == 0 {
+                    "# a comment of its own\n"
+                } else {
+                    "\n"
+                });
+            }
+        }
+        out
+    }
+
+    /// The bytes that differ between two texts: the old text's range
+    /// outside the common prefix and suffix.
+    fn changed_range(old: &str, new: &str) -> std::ops::Range<usize> {
+        let prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = old[prefix..]
+            .bytes()
+            .rev()
+            .zip(new[prefix..].bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        prefix..old.len() - suffix
+    }
+
+    fn value_span(text: &str, path: &[crate::document::Step<'_>]) -> std::ops::Range<usize> {
+        let document = crate::document::Document::parse(text).unwrap();
+        document.find(path).unwrap().value.span()
+    }
+
+    #[test]
+    fn any_single_edit_leaves_every_other_byte_unchanged() {
+        use crate::document::Step::{Index, Key};
+        for seed in 0..200 {
+            let record = unusual_record(seed);
+            assert!(
+                RecordEditor::parse(&record).is_ok(),
+                "seed {seed}:\n{record}"
+            );
+
+            let mut editor = RecordEditor::parse(&record).unwrap();
+            editor.set_top_text("headline", "A new headline");
+            let changed = changed_range(&record, &editor.render());
+            let span = value_span(&record, &[Key("headline")]);
+            assert!(
+                span.start <= changed.start && changed.end <= span.end,
+                "seed {seed}: headline"
+            );
+
+            let mut editor = RecordEditor::parse(&record).unwrap();
+            editor
+                .set_faq_text("why-now", "answer", "A short answer.")
+                .unwrap();
+            let changed = changed_range(&record, &editor.render());
+            let span = value_span(&record, &[Key("faq"), Index(1), Key("answer")]);
+            assert!(
+                span.start <= changed.start && changed.end <= span.end,
+                "seed {seed}: faq"
+            );
+
+            let mut editor = RecordEditor::parse(&record).unwrap();
+            editor
+                .set_section_text("how-we-got-here", "body", "New background.\nSecond line.")
+                .unwrap();
+            let changed = changed_range(&record, &editor.render());
+            let span = value_span(
+                &record,
+                &[Key("sections"), Key("how-we-got-here"), Key("body")],
+            );
+            assert!(
+                span.start <= changed.start && changed.end <= span.end,
+                "seed {seed}: section"
+            );
+
+            let mut editor = RecordEditor::parse(&record).unwrap();
+            editor.add_faq("new-entry", "Q?", "A.").unwrap();
+            assert!(
+                editor.render().starts_with(&record),
+                "seed {seed}: appending"
+            );
+        }
     }
 
     #[test]

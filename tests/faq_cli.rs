@@ -218,3 +218,44 @@ fn the_prompts_ask_for_what_the_flags_did_not_give() {
     session.exp_eof().unwrap();
     assert!(repo.read(STORY).contains(ANSWER));
 }
+
+#[test]
+fn a_section_is_added_after_the_others() {
+    let repo = committed_sample();
+    let output = repo
+        .lede()
+        .args([
+            "add",
+            "section",
+            SLUG,
+            "--title",
+            "Key figures",
+            "--body",
+            "- 1992: relations with Israel.\n- 2020: the first accords.",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let text = repo.read(STORY);
+    let section = "[sections.key-figures]\ntitle = \"Key figures\"\nbody = \"\"\"\n- 1992: relations with Israel.\n- 2020: the first accords.\"\"\"\n\n[[faq]]";
+    assert!(text.contains(section), "{text}");
+    let log = String::from_utf8(repo.git(&["log", "-1", "--format=%s"]).stdout).unwrap();
+    assert_eq!(log.trim(), format!("edit: {SLUG} (section key-figures)"));
+    let again = repo
+        .lede()
+        .args([
+            "add",
+            "section",
+            SLUG,
+            "--id",
+            "key-figures",
+            "--title",
+            "Again",
+            "--body",
+            "More text here.",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already has a section `key-figures`"));
+}

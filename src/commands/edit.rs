@@ -31,7 +31,7 @@ pub struct Args {
     pub slug: String,
 
     /// The new headline.
-    #[arg(long, conflicts_with_all = ["section", "faq"])]
+    #[arg(long, allow_hyphen_values = true, conflicts_with_all = ["section", "faq"])]
     pub headline: Option<String>,
 
     /// Edit the body of this section (its id, e.g. whats-happened).

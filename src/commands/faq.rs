@@ -17,11 +17,11 @@ pub struct AddArgs {
     pub slug: String,
 
     /// The question, as a reader would ask it.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub question: Option<String>,
 
     /// The answer (Markdown).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub answer: Option<String>,
 
     /// The entry's id; made from the question when not given.
@@ -157,4 +157,71 @@ mod tests {
         assert_eq!(id_from("¿Qué?"), "qu");
         assert_eq!(id_from("???"), "question");
     }
+}
+
+/// Add a section to a story, after its other sections.
+///
+/// Give the id, title and body as flags, or be asked on a terminal (the
+/// body in $EDITOR).
+#[derive(Debug, clap::Args)]
+pub struct AddSectionArgs {
+    /// The story's slug.
+    pub slug: String,
+
+    /// The section's id (lower-case letters, digits and hyphens); made from
+    /// the title when not given.
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// The section's heading.
+    #[arg(long, allow_hyphen_values = true)]
+    pub title: Option<String>,
+
+    /// The section's text (Markdown).
+    #[arg(long, allow_hyphen_values = true)]
+    pub body: Option<String>,
+
+    /// Never prompt: fail, naming the missing flags, instead.
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Leave the change uncommitted.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+pub fn add_section(args: &AddSectionArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+    let interactive =
+        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let mut missing = Vec::new();
+    if args.title.is_none() {
+        missing.push("--title");
+    }
+    if args.body.is_none() {
+        missing.push("--body");
+    }
+    if !missing.is_empty() && !interactive {
+        return Err(CommandError::new(format!(
+            "lede add section needs {} when it cannot ask",
+            missing.join(" and ")
+        ))
+        .hint("give them as flags, or run lede on a terminal without --no-input"));
+    }
+    let title = match &args.title {
+        Some(title) => title.trim().to_owned(),
+        None => ask("Title")?,
+    };
+    let body = match &args.body {
+        Some(body) => body.trim().to_owned(),
+        None => dialoguer::Editor::new()
+            .extension(".md")
+            .edit("")
+            .map_err(|e| CommandError::new(format!("the editor failed: {e}")))?
+            .ok_or_else(|| CommandError::new("no text was written; nothing was changed"))?,
+    };
+    let id = args.id.clone().unwrap_or_else(|| id_from(&title));
+    let message = format!("edit: {} (section {id})", args.slug);
+    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+        editor.add_section(&id, &title, &body)
+    })
 }

@@ -33,7 +33,7 @@ use crate::schema::Schemas;
 /// are named and lede exits with status 2 at once.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub headline: Option<String>,
 
     /// The story's id and file name; made from the headline when not given.

@@ -26,14 +26,14 @@ pub struct NewArgs {
     pub id: Option<String>,
 
     /// The name readers see.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
 
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
 
     /// One paragraph about the topic (Markdown).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub blurb: Option<String>,
 
     /// Never prompt: fail, naming the missing flags, instead.
