@@ -1306,7 +1306,12 @@ fn make_head(seed: u64, i: usize, topics: &[Topic], actors: &[usize], per_mille:
             break h;
         }
         // Fallback that always fits.
-        let h = capitalize(&format!("What the {subject} means for {}", cut_slug(a, 60)));
+        let short: String = if a.len() <= 60 {
+            a.clone()
+        } else {
+            a.chars().take(50).collect()
+        };
+        let h = capitalize(&format!("What the {subject} means for {short}"));
         if h.len() <= 120 {
             break h;
         }

@@ -278,19 +278,24 @@ fn list(items: &[String]) -> String {
 /// A slug from a headline: lower-case words joined by hyphens, at most 80
 /// characters, cut at a word.
 pub fn slug_from(headline: &str) -> String {
+    slugify(headline, usize::MAX)
+}
+
+/// Lower-case ASCII words of `text` joined by hyphens: at most `max_words`
+/// words and 80 characters, cut at a word.
+pub fn slugify(text: &str, max_words: usize) -> String {
     let mut slug = String::new();
-    for word in headline
+    let words = text
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word: String = word
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if word.is_empty() {
-            continue;
-        }
+        .map(|word| {
+            word.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
+        .filter(|word| !word.is_empty())
+        .take(max_words);
+    for word in words {
         if slug.len() + word.len() + 1 > 80 {
             break;
         }

@@ -190,9 +190,8 @@ impl Git {
         Ok(commit.to_string())
     }
 
-    /// The contents of `path` at revision `rev` (any git revision), or `None`
-    /// when the file does not exist there.
-    pub fn read_file_at(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    /// The tree of the commit a revision names.
+    fn tree_at(&self, rev: &str) -> Result<git2::Tree<'_>, GitError> {
         let commit = self
             .repo
             .revparse_single(rev)
@@ -200,7 +199,13 @@ impl Git {
             .map_err(|_| GitError::UnknownRevision {
                 rev: rev.to_owned(),
             })?;
-        let tree = commit.tree()?;
+        Ok(commit.tree()?)
+    }
+
+    /// The contents of `path` at revision `rev` (any git revision), or `None`
+    /// when the file does not exist there.
+    pub fn read_file_at(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+        let tree = self.tree_at(rev)?;
         let entry = match tree.get_path(Path::new(path)) {
             Ok(entry) => entry,
             Err(error) if error.code() == ErrorCode::NotFound => return Ok(None),
@@ -212,14 +217,7 @@ impl Git {
 
     /// The paths of the files under `dir` at revision `rev`.
     pub fn files_at(&self, rev: &str, dir: &str) -> Result<Vec<String>, GitError> {
-        let commit = self
-            .repo
-            .revparse_single(rev)
-            .and_then(|object| object.peel_to_commit())
-            .map_err(|_| GitError::UnknownRevision {
-                rev: rev.to_owned(),
-            })?;
-        let tree = commit.tree()?;
+        let tree = self.tree_at(rev)?;
         let mut files = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob) {

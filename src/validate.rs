@@ -13,6 +13,7 @@
 //! (a story's slug must equal its file stem, which is checked whenever that
 //! story is validated itself).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::ops::Range;
@@ -74,6 +75,7 @@ pub fn validate(
 ) -> Result<Report, RepoError> {
     let all = repo::walk_records(root)?;
     let named;
+    let named_paths = matches!(targets, Targets::Paths { .. });
     let selected: &[Entry] = match targets {
         Targets::All => &all,
         Targets::Paths { cwd, paths } => {
@@ -104,29 +106,34 @@ pub fn validate(
         .collect();
 
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut slugs: HashMap<String, Vec<(&str, Option<Location>)>> = HashMap::new();
-    let selected_names: HashSet<&str> = selected.iter().map(|e| e.display.as_str()).collect();
+    let mut holders: Vec<SlugHolder<'_>> = Vec::with_capacity(all.len());
     for (entry, result) in selected.iter().zip(results) {
         diagnostics.extend(result.diagnostics);
         if let Some(slug) = result.slug {
-            slugs
-                .entry(slug.value)
-                .or_default()
-                .push((&entry.display, slug.location));
+            holders.push(SlugHolder {
+                slug: Cow::Owned(slug.value),
+                file: &entry.display,
+                read: true,
+                location: slug.location,
+            });
         }
     }
-    // Stories not read in this run take part by their file names.
-    for entry in &all {
-        if entry.kind == EntryKind::Record(Collection::Story)
-            && !selected_names.contains(entry.display.as_str())
-        {
-            slugs
-                .entry(entry.stem().to_owned())
-                .or_default()
-                .push((&entry.display, None));
-        }
+    if named_paths {
+        // Stories not read in this run take part by their file names.
+        let read: HashSet<&str> = selected.iter().map(|e| e.display.as_str()).collect();
+        holders.extend(
+            all.iter()
+                .filter(|entry| entry.kind == EntryKind::Record(Collection::Story))
+                .filter(|entry| !read.contains(entry.display.as_str()))
+                .map(|entry| SlugHolder {
+                    slug: Cow::Borrowed(entry.stem()),
+                    file: &entry.display,
+                    read: false,
+                    location: None,
+                }),
+        );
     }
-    diagnostics.extend(duplicate_slugs(&slugs, &selected_names));
+    diagnostics.extend(duplicate_slugs(holders));
 
     diagnostics.retain_mut(|diagnostic| {
         diagnostic.severity = config.level(diagnostic.code);
@@ -139,35 +146,43 @@ pub fn validate(
     })
 }
 
-fn duplicate_slugs(
-    slugs: &HashMap<String, Vec<(&str, Option<Location>)>>,
-    selected: &HashSet<&str>,
-) -> Vec<Diagnostic> {
+/// A story's slug and where it comes from: kept for every story of the
+/// run, so it is small (the location only exists for stories read here).
+struct SlugHolder<'a> {
+    slug: Cow<'a, str>,
+    file: &'a str,
+    /// Read in this run: only these are reported.
+    read: bool,
+    location: Option<Box<Location>>,
+}
+
+fn duplicate_slugs(mut holders: Vec<SlugHolder<'_>>) -> Vec<Diagnostic> {
+    holders.sort_unstable_by(|a, b| (&a.slug, a.file).cmp(&(&b.slug, b.file)));
     let mut out = Vec::new();
-    for (slug, holders) in slugs {
-        if holders.len() < 2 {
+    for group in holders.chunk_by(|a, b| a.slug == b.slug) {
+        if group.len() < 2 {
             continue;
         }
-        for (file, location) in holders {
-            if !selected.contains(file) {
-                continue;
-            }
-            let mut others: Vec<&str> = holders
+        for holder in group.iter().filter(|holder| holder.read) {
+            let others: Vec<&str> = group
                 .iter()
-                .map(|(other, _)| *other)
-                .filter(|other| other != file)
+                .map(|other| other.file)
+                .filter(|other| *other != holder.file)
                 .collect();
-            others.sort_unstable();
             let mut diagnostic = Diagnostic::new(
-                *file,
+                holder.file,
                 Code::DuplicateSlug,
-                format!("the slug `{slug}` is also used by {}", others.join(", ")),
+                format!(
+                    "the slug `{}` is also used by {}",
+                    holder.slug,
+                    others.join(", ")
+                ),
             )
             .label("used by another story too")
             .hint("slugs are the stories' addresses and must be unique; rename one of the stories")
             .pointer("/slug");
-            if let Some(location) = location {
-                diagnostic = diagnostic.at(location.clone());
+            if let Some(location) = &holder.location {
+                diagnostic = diagnostic.at((**location).clone());
             }
             out.push(diagnostic);
         }
@@ -183,7 +198,7 @@ struct Context<'a> {
 
 struct SlugFact {
     value: String,
-    location: Option<Location>,
+    location: Option<Box<Location>>,
 }
 
 #[derive(Default)]
@@ -749,7 +764,7 @@ impl RecordChecker<'_> {
             let span = tidy_span(self.text, span);
             let start = Position::of(self.text, span.start);
             let end = Position::of(self.text, span.end);
-            Location { span, start, end }
+            Box::new(Location { span, start, end })
         });
         Some(SlugFact {
             value: declared.to_owned(),

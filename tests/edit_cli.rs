@@ -10,13 +10,6 @@ use common::{SAMPLE_STORY, TestRepo, stderr, stdout, transcript};
 const SLUG: &str = "kazakhstan-joins-abraham-accords";
 const STORY: &str = "stories/2025/kazakhstan-joins-abraham-accords.toml";
 
-fn committed_sample() -> TestRepo {
-    let repo = TestRepo::sample();
-    repo.git(&["add", "."]);
-    repo.git(&["commit", "-q", "-m", "sample"]);
-    repo
-}
-
 /// An editor that runs `script` with the file to edit as `$1`, after a
 /// pause so that the file's modification time moves on.
 fn fake_editor(repo: &TestRepo, script: &str) -> PathBuf {
@@ -44,7 +37,7 @@ fn last_subject(repo: &TestRepo) -> String {
 
 #[test]
 fn headline_from_a_flag() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let output = repo
         .lede()
         .env("LEDE_NOW", "2025-11-08T10:00:00Z")
@@ -71,7 +64,7 @@ fn headline_from_a_flag() {
 
 #[test]
 fn a_section_in_the_editor() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let editor = fake_editor(&repo, "sed -i 's/newest member/latest member/' \"$1\"");
     let output = repo
         .lede()
@@ -96,7 +89,7 @@ fn a_section_in_the_editor() {
 
 #[test]
 fn a_faq_entry_in_the_editor() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let editor = fake_editor(
         &repo,
         "sed -i '1s/.*/Why is Kazakhstan joining now?/' \"$1\"",
@@ -117,7 +110,7 @@ fn a_faq_entry_in_the_editor() {
 
 #[test]
 fn leaving_the_editor_without_saving_changes_nothing() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let editor = fake_editor(&repo, "true");
     let output = repo
         .lede()
@@ -139,7 +132,7 @@ fn recovery_files(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn an_invalid_result_is_not_written_and_the_text_is_kept() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let editor = fake_editor(
         &repo,
         "sed -i 's/^status = .*/status = \"finished\"/' \"$1\"",
@@ -166,19 +159,14 @@ fn an_invalid_result_is_not_written_and_the_text_is_kept() {
 
 #[test]
 fn on_a_terminal_the_editor_is_offered_again_with_the_text_intact() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     // First session: break the status and change the headline. Second
     // session: the headline change is still there; fix the status.
     let editor = fake_editor(
         &repo,
         "if grep -q 'status = \"finished\"' \"$1\"; then\n  grep -q 'Second look' \"$1\" && sed -i 's/status = \"finished\"/status = \"draft\"/' \"$1\"\nelse\n  sed -i -e 's/^status = .*/status = \"finished\"/' -e 's/^headline = .*/headline = \"Second look\"/' \"$1\"\nfi",
     );
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lede"));
-    command.env_clear();
-    command.envs(common::test_env(repo.root()));
-    command.env("TERM", "xterm").env("EDITOR", &editor);
-    command.arg("-C").arg(repo.root()).args(["edit", SLUG]);
-    let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let mut session = repo.lede_in_terminal(&["edit", SLUG], &[("EDITOR", &editor)]);
     session.exp_string("L023").unwrap();
     session.exp_string("Edit it again?").unwrap();
     session.send_line("y").unwrap();

@@ -12,16 +12,9 @@ const STORY: &str = "stories/2025/kazakhstan-joins-abraham-accords.toml";
 const ANSWER: &str =
     "The United States brokered the first agreements in 2020, with the UAE, Bahrain and Morocco.";
 
-fn committed_sample() -> TestRepo {
-    let repo = TestRepo::sample();
-    repo.git(&["add", "."]);
-    repo.git(&["commit", "-q", "-m", "sample"]);
-    repo
-}
-
 #[test]
 fn adding_a_faq_entry_changes_only_what_it_must_and_commits_it_alone() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     // The user has unrelated work staged.
     repo.write("notes.md", "my notes\n");
     repo.git(&["add", "notes.md"]);
@@ -90,7 +83,7 @@ fn adding_a_faq_entry_changes_only_what_it_must_and_commits_it_alone() {
 
 #[test]
 fn an_edit_that_breaks_a_rule_is_refused_and_changes_nothing() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let output = repo
         .lede()
         .args([
@@ -145,7 +138,7 @@ fn an_edit_that_breaks_a_rule_is_refused_and_changes_nothing() {
 
 #[test]
 fn without_a_terminal_missing_answers_fail_at_once() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let started = Instant::now();
     let output = repo
         .lede()
@@ -159,7 +152,7 @@ fn without_a_terminal_missing_answers_fail_at_once() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("--question and --answer"),
+        stderr(&output).contains("--question, --answer"),
         "{}",
         stderr(&output)
     );
@@ -178,7 +171,7 @@ fn without_a_terminal_missing_answers_fail_at_once() {
 
 #[test]
 fn no_commit_leaves_the_edit_in_the_working_tree() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let output = repo
         .lede()
         .args([
@@ -200,19 +193,17 @@ fn no_commit_leaves_the_edit_in_the_working_tree() {
 
 #[test]
 fn the_prompts_ask_for_what_the_flags_did_not_give() {
-    let repo = committed_sample();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lede"));
-    command.env_clear();
-    command.envs(common::test_env(repo.root()));
-    command.env("TERM", "xterm");
-    command.arg("-C").arg(repo.root()).args([
-        "add",
-        "faq",
-        SLUG,
-        "--question",
-        "Who brokered the accords?",
-    ]);
-    let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let repo = TestRepo::committed_sample();
+    let mut session = repo.lede_in_terminal(
+        &[
+            "add",
+            "faq",
+            SLUG,
+            "--question",
+            "Who brokered the accords?",
+        ],
+        &[],
+    );
     session.exp_string("Answer").unwrap();
     session.send_line(ANSWER).unwrap();
     session.exp_eof().unwrap();
@@ -221,7 +212,7 @@ fn the_prompts_ask_for_what_the_flags_did_not_give() {
 
 #[test]
 fn a_section_is_added_after_the_others() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let output = repo
         .lede()
         .args([

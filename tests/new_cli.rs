@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{TestRepo, stderr, stdout, transcript};
@@ -40,16 +41,9 @@ fn settle() {
     std::thread::sleep(Duration::from_millis(200));
 }
 
-fn committed_sample() -> TestRepo {
-    let repo = TestRepo::sample();
-    repo.git(&["add", "."]);
-    repo.git(&["commit", "-q", "-m", "sample"]);
-    repo
-}
-
 #[test]
 fn flags_and_a_draft_make_a_committed_valid_story() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     repo.write("draft.toml", DRAFT);
     let output = repo
         .lede()
@@ -107,7 +101,7 @@ fn flags_and_a_draft_make_a_committed_valid_story() {
 
 #[test]
 fn the_draft_can_come_from_stdin() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let output = repo
         .lede()
         .env("LEDE_NOW", "2025-11-20T08:00:00Z")
@@ -130,7 +124,7 @@ fn the_draft_can_come_from_stdin() {
 
 #[test]
 fn without_a_terminal_it_names_what_is_missing_at_once() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let started = Instant::now();
     let output = repo
         .lede()
@@ -152,7 +146,7 @@ fn without_a_terminal_it_names_what_is_missing_at_once() {
 
 #[test]
 fn an_invalid_answer_is_refused_and_the_story_kept() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     repo.write("draft.toml", DRAFT);
     let output = repo
         .lede()
@@ -183,7 +177,7 @@ fn an_invalid_answer_is_refused_and_the_story_kept() {
 
 #[test]
 fn the_whole_dialogue_on_a_terminal() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let editor = repo.root().join(".git/fake-editor");
     std::fs::write(
         &editor,
@@ -193,15 +187,8 @@ fn the_whole_dialogue_on_a_terminal() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
 
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lede"));
-    command.env_clear();
-    command.envs(common::test_env(repo.root()));
-    command
-        .env("TERM", "xterm")
-        .env("EDITOR", &editor)
-        .env("LEDE_NOW", "2025-11-20T08:00:00Z");
-    command.arg("-C").arg(repo.root()).arg("new");
-    let mut s = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let now = Path::new("2025-11-20T08:00:00Z");
+    let mut s = repo.lede_in_terminal(&["new"], &[("EDITOR", &editor), ("LEDE_NOW", now)]);
     s.exp_string("Headline").unwrap();
     s.send_line("Central Asia and the Abraham Accords").unwrap();
     s.exp_string("Slug").unwrap();
@@ -253,13 +240,8 @@ fn the_whole_dialogue_on_a_terminal() {
 
 #[test]
 fn cancelling_leaves_no_file_and_no_commit() {
-    let repo = committed_sample();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lede"));
-    command.env_clear();
-    command.envs(common::test_env(repo.root()));
-    command.env("TERM", "xterm");
-    command.arg("-C").arg(repo.root()).arg("new");
-    let mut s = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let repo = TestRepo::committed_sample();
+    let mut s = repo.lede_in_terminal(&["new"], &[]);
     s.exp_string("Headline").unwrap();
     s.send_line("A story never written").unwrap();
     s.exp_string("Slug").unwrap();

@@ -6,16 +6,9 @@ use common::{SAMPLE_STORY, TestRepo, stderr, stdout, transcript};
 
 const STORY: &str = "stories/2025/kazakhstan-joins-abraham-accords.toml";
 
-fn committed_sample() -> TestRepo {
-    let repo = TestRepo::sample();
-    repo.git(&["add", "."]);
-    repo.git(&["commit", "-q", "-m", "sample"]);
-    repo
-}
-
 #[test]
 fn list_filters_by_status_desk_and_topic() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let all = repo
         .lede()
         .args(["list", "--format", "json"])
@@ -66,7 +59,7 @@ fn list_filters_by_status_desk_and_topic() {
 
 #[test]
 fn list_skips_unreadable_stories_and_says_so() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     repo.write("stories/2025/broken.toml", "slug = \n");
     let output = repo.lede().args(["list"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
@@ -80,7 +73,7 @@ fn list_skips_unreadable_stories_and_says_so() {
 
 #[test]
 fn show_renders_reads_and_goes_back_in_history() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let text = repo
         .lede()
         .args(["show", "kazakhstan-joins-abraham-accords"])
@@ -136,7 +129,7 @@ fn show_renders_reads_and_goes_back_in_history() {
 
 #[test]
 fn show_names_what_it_cannot_find() {
-    let repo = committed_sample();
+    let repo = TestRepo::committed_sample();
     let missing = repo
         .lede()
         .args(["show", "no-such-story"])

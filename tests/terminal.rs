@@ -2,9 +2,9 @@
 
 mod common;
 
-use std::process::Command;
+use std::path::Path;
 
-use common::{SAMPLE_STORY, TestRepo, test_env};
+use common::{SAMPLE_STORY, TestRepo};
 
 /// A newsroom large enough that validating it takes longer than the
 /// progress bar's delay, even in an optimised build on a fast machine.
@@ -18,21 +18,10 @@ fn large_newsroom() -> TestRepo {
     repo
 }
 
-fn lede_in_terminal(repo: &TestRepo, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lede"));
-    command.env_clear();
-    command.envs(test_env(repo.root()));
-    command.env("TERM", "xterm-256color");
-    command.arg("-C").arg(repo.root()).args(args);
-    command
-}
-
 #[test]
 fn a_long_run_shows_progress_on_a_terminal() {
     let repo = large_newsroom();
-    let mut session =
-        rexpect::session::spawn_command(lede_in_terminal(&repo, &["validate"]), Some(120_000))
-            .unwrap();
+    let mut session = repo.lede_in_terminal(&["validate"], &[]);
     session.exp_string("validating").unwrap();
     session.exp_string("records").unwrap();
     let rest = session.exp_eof().unwrap();
@@ -47,9 +36,7 @@ fn quiet_runs_show_no_progress_and_output_is_coloured() {
         "stories/2025/kazakhstan-joins-abraham-accords.toml",
         SAMPLE_STORY.replace("status = \"published\"", "status = \"live\""),
     );
-    let mut session =
-        rexpect::session::spawn_command(lede_in_terminal(&repo, &["-q", "validate"]), Some(60_000))
-            .unwrap();
+    let mut session = repo.lede_in_terminal(&["-q", "validate"], &[]);
     let output = session.exp_eof().unwrap();
     assert!(!output.contains("validating"), "{output}");
     assert!(
@@ -66,9 +53,7 @@ fn no_color_turns_colour_off_on_a_terminal() {
         "stories/2025/kazakhstan-joins-abraham-accords.toml",
         SAMPLE_STORY.replace("status = \"published\"", "status = \"live\""),
     );
-    let mut command = lede_in_terminal(&repo, &["-q", "validate"]);
-    command.env("NO_COLOR", "1");
-    let mut session = rexpect::session::spawn_command(command, Some(60_000)).unwrap();
+    let mut session = repo.lede_in_terminal(&["-q", "validate"], &[("NO_COLOR", Path::new("1"))]);
     let output = session.exp_eof().unwrap();
     assert!(output.contains("L023"), "{output}");
     assert!(!output.contains("\u{1b}["), "NO_COLOR: {output:?}");

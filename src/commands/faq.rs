@@ -1,7 +1,5 @@
 //! `lede add faq` and `lede rm faq`: one FAQ entry in or out of a story.
 
-use std::io::IsTerminal;
-
 use crate::cli::Ui;
 use crate::commands::revision;
 use crate::error::{CommandError, Outcome};
@@ -52,22 +50,15 @@ pub struct RmArgs {
 }
 
 pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    let interactive =
-        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut missing = Vec::new();
-    if args.question.is_none() {
-        missing.push("--question");
-    }
-    if args.answer.is_none() {
-        missing.push("--answer");
-    }
-    if !missing.is_empty() && !interactive {
-        return Err(CommandError::new(format!(
-            "lede add faq needs {} when it cannot ask",
-            missing.join(" and ")
-        ))
-        .hint("give them as flags, or run lede on a terminal without --no-input"));
-    }
+    let interactive = revision::can_ask(args.no_input);
+    let missing: Vec<&str> = [
+        (args.question.is_none(), "--question"),
+        (args.answer.is_none(), "--answer"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, flag)| absent.then_some(flag))
+    .collect();
+    revision::require_answers("lede add faq", &missing, interactive)?;
     let question = match &args.question {
         Some(question) => question.trim().to_owned(),
         None => ask("Question")?,
@@ -111,28 +102,7 @@ fn ask(prompt: &str) -> Result<String, CommandError> {
 /// An id from a question's first words: "Why is this happening now?" →
 /// "why-is-this-happening-now".
 pub fn id_from(question: &str) -> String {
-    let mut id = String::new();
-    for word in question
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(6)
-    {
-        let word: String = word
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if word.is_empty() {
-            continue;
-        }
-        if !id.is_empty() {
-            id.push('-');
-        }
-        id.push_str(&word);
-        if id.len() > 60 {
-            break;
-        }
-    }
+    let id = crate::draft::slugify(question, 6);
     if id.is_empty() {
         "question".to_owned()
     } else {
@@ -191,22 +161,18 @@ pub struct AddSectionArgs {
 }
 
 pub fn add_section(args: &AddSectionArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    let interactive =
-        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut missing = Vec::new();
-    if args.title.is_none() {
-        missing.push("--title");
-    }
-    if args.body.is_none() {
-        missing.push("--body");
-    }
-    if !missing.is_empty() && !interactive {
-        return Err(CommandError::new(format!(
-            "lede add section needs {} when it cannot ask",
-            missing.join(" and ")
-        ))
-        .hint("give them as flags, or run lede on a terminal without --no-input"));
-    }
+    let missing: Vec<&str> = [
+        (args.title.is_none(), "--title"),
+        (args.body.is_none(), "--body"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, flag)| absent.then_some(flag))
+    .collect();
+    revision::require_answers(
+        "lede add section",
+        &missing,
+        revision::can_ask(args.no_input),
+    )?;
     let title = match &args.title {
         Some(title) => title.trim().to_owned(),
         None => ask("Title")?,

@@ -8,13 +8,12 @@
 //! recovery file as soon as it is written, so no later failure or
 //! interruption loses it.
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::path::PathBuf;
 
-use crate::change::Change;
 use crate::cli::Ui;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity, render_human_from};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::draft::{Draft, Faq, Section, SectionPlan, Source, section_plan, slug_from};
 use crate::error::{CommandError, Outcome};
 use crate::git::Git;
@@ -122,8 +121,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 .map_err(crate::commands::init::change_error)?,
         )
     };
-    let interactive =
-        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive = crate::commands::revision::can_ask(args.no_input);
 
     let mut draft = Draft {
         slug: args.slug.clone(),
@@ -200,11 +198,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let diagnostics =
         crate::validate::check_text(&root, &context.config, &context.schemas, &path, &text)?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        print!(
-            "{}",
-            render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
-                .then(|| text.clone()))
-        );
+        crate::commands::revision::show_problems(ui, &path, &text, &diagnostics);
         let kept = crate::commands::edit::keep(&root, &slug, &text);
         eprintln!(
             "The story is not valid; nothing was written. It is kept in {}",
@@ -237,14 +231,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
     }
 
-    let mut change =
-        Change::begin(&root, !args.no_commit).map_err(crate::commands::init::change_error)?;
-    change
-        .write(&path, text.as_bytes())
-        .map_err(crate::commands::init::change_error)?;
-    let commit = change
-        .finish(&format!("new: {slug}"))
-        .map_err(crate::commands::init::change_error)?;
+    let commit = crate::commands::revision::create(
+        &root,
+        &path,
+        &text,
+        !args.no_commit,
+        &format!("new: {slug}"),
+    )?;
     if let Some(recovery) = &context.recovery {
         let _ = std::fs::remove_file(recovery);
     }

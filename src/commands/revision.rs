@@ -40,11 +40,7 @@ pub fn run(
             text,
             diagnostics,
         }) => {
-            print!(
-                "{}",
-                render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
-                    .then(|| text.clone()))
-            );
+            show_problems(ui, &path, &text, &diagnostics);
             let kept = crate::commands::edit::keep(&root, slug, &text);
             eprintln!(
                 "The change would make {path} invalid; nothing was written. The changed record is kept in {}",
@@ -56,4 +52,53 @@ pub fn run(
             .hint("`lede list` shows the slugs; nothing was changed")),
         Err(error) => Err(CommandError::new(error.to_string()).hint("nothing was changed")),
     }
+}
+
+/// Whether lede may ask for what the flags did not give: a person at a
+/// terminal, and no `--no-input`.
+pub fn can_ask(no_input: bool) -> bool {
+    use std::io::IsTerminal;
+    !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Refuses at once, naming the missing flags, when they cannot be asked for.
+pub fn require_answers(command: &str, missing: &[&str], can_ask: bool) -> Result<(), CommandError> {
+    if missing.is_empty() || can_ask {
+        return Ok(());
+    }
+    Err(CommandError::new(format!(
+        "{command} needs {} when it cannot ask",
+        missing.join(", ")
+    ))
+    .hint("give them as flags, or run lede on a terminal without --no-input"))
+}
+
+/// Prints the problems of a text that was not written, with code frames
+/// drawn from the text itself.
+pub fn show_problems(
+    ui: &Ui,
+    path: &str,
+    text: &str,
+    diagnostics: &[crate::diagnostic::Diagnostic],
+) {
+    print!(
+        "{}",
+        render_human_from(diagnostics, ui.color_stdout, |file| (file == path)
+            .then(|| text.to_owned()))
+    );
+}
+
+/// Writes one new file and commits it alone: what `new` and `topic new`
+/// share. Returns the commit id.
+pub fn create(
+    root: &std::path::Path,
+    path: &str,
+    text: &str,
+    commit: bool,
+    message: &str,
+) -> Result<Option<String>, CommandError> {
+    let error = crate::commands::init::change_error;
+    let mut change = crate::change::Change::begin(root, commit).map_err(error)?;
+    change.write(path, text.as_bytes()).map_err(error)?;
+    change.finish(message).map_err(error)
 }

@@ -1,13 +1,11 @@
 //! `lede topic new`: a topic record that stories can refer to.
 
-use std::io::IsTerminal;
-
 use clap::ValueEnum;
 
-use crate::change::Change;
 use crate::cli::Ui;
+use crate::commands::revision;
 use crate::config::Config;
-use crate::diagnostic::{Severity, render_human_from};
+use crate::diagnostic::Severity;
 use crate::edit::text_value;
 use crate::error::{CommandError, Outcome};
 use crate::repo;
@@ -69,25 +67,16 @@ impl Kind {
 }
 
 pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    let interactive =
-        !args.no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let mut missing = Vec::new();
-    if args.name.is_none() {
-        missing.push("--name");
-    }
-    if args.kind.is_none() {
-        missing.push("--kind");
-    }
-    if args.blurb.is_none() {
-        missing.push("--blurb");
-    }
-    if !missing.is_empty() && !interactive {
-        return Err(CommandError::new(format!(
-            "lede topic new needs {} when it cannot ask",
-            missing.join(", ")
-        ))
-        .hint("give them as flags, or run lede on a terminal without --no-input"));
-    }
+    let interactive = revision::can_ask(args.no_input);
+    let missing: Vec<&str> = [
+        (args.name.is_none(), "--name"),
+        (args.kind.is_none(), "--kind"),
+        (args.blurb.is_none(), "--blurb"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, flag)| absent.then_some(flag))
+    .collect();
+    revision::require_answers("lede topic new", &missing, interactive)?;
     let cancelled = |_| CommandError::new("cancelled; nothing was changed");
     let name = match &args.name {
         Some(name) => name.trim().to_owned(),
@@ -133,22 +122,17 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     let text = topic_text(&id, &name, &kind, &blurb);
     let diagnostics = crate::validate::check_text(&root, &config, &schemas, &path, &text)?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        print!(
-            "{}",
-            render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
-                .then(|| text.clone()))
-        );
+        revision::show_problems(ui, &path, &text, &diagnostics);
         eprintln!("The topic would not be valid; nothing was written.");
         return Ok(Outcome::Problems);
     }
-    let mut change =
-        Change::begin(&root, !args.no_commit).map_err(crate::commands::init::change_error)?;
-    change
-        .write(&path, text.as_bytes())
-        .map_err(crate::commands::init::change_error)?;
-    let commit = change
-        .finish(&format!("topic: {id}"))
-        .map_err(crate::commands::init::change_error)?;
+    let commit = revision::create(
+        &root,
+        &path,
+        &text,
+        !args.no_commit,
+        &format!("topic: {id}"),
+    )?;
     if !ui.quiet {
         match commit {
             Some(commit) => println!("topic: {id} ({})", &commit[..12.min(commit.len())]),

@@ -82,6 +82,32 @@ impl TestRepo {
         output
     }
 
+    /// A copy of the sample newsroom, committed.
+    pub fn committed_sample() -> TestRepo {
+        let repo = TestRepo::sample();
+        repo.git(&["add", "."]);
+        repo.git(&["commit", "-q", "-m", "sample"]);
+        repo
+    }
+
+    /// `lede ARGS` in the repository, run in a real pseudo-terminal:
+    /// `(name, value)` pairs are added to the environment.
+    pub fn lede_in_terminal(
+        &self,
+        args: &[&str],
+        env: &[(&str, &Path)],
+    ) -> rexpect::session::PtySession {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lede"));
+        command.env_clear();
+        command.envs(test_env(self.root()));
+        command.env("TERM", "xterm-256color");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.arg("-C").arg(self.root()).args(args);
+        rexpect::session::spawn_command(command, Some(60_000)).expect("lede starts in a terminal")
+    }
+
     /// `lede` with its working directory in the repository.
     pub fn lede(&self) -> Command {
         let mut command = lede_command(self.root());
