@@ -256,3 +256,59 @@ fn cancelling_leaves_no_file_and_no_commit() {
     let count = String::from_utf8(repo.git(&["rev-list", "--count", "HEAD"]).stdout).unwrap();
     assert_eq!(count.trim(), "1");
 }
+
+#[test]
+fn a_section_that_breaks_a_rule_is_fixed_at_the_prompt() {
+    let repo = TestRepo::committed_sample();
+    // The first editor session writes too little; the second enough.
+    let editor = repo.root().join(".git/fake-editor");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nif [ -e \"$0.once\" ]; then\n  printf '%s\\n' 'Kazakhstan says it will join the Abraham Accords, the agreements with Israel that the United States brokered in 2020, although the two countries have had relations since 1992.' > \"$1\"\nelse\n  touch \"$0.once\"\n  printf '%s\\n' 'Too short.' > \"$1\"\nfi\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = repo.lede_in_terminal(
+        &["new", "--desk", "world", "--topic", "kazakhstan"],
+        &[("EDITOR", &editor)],
+    );
+    s.exp_string("Headline").unwrap();
+    s.send_line("Kazakhstan joins the accords").unwrap();
+    s.exp_string("Slug").unwrap();
+    s.send_line("").unwrap();
+    s.exp_string("L031").unwrap();
+    s.exp_string("Edit the text again?").unwrap();
+    settle();
+    s.send("y").unwrap();
+    s.flush().unwrap();
+    // The fixed text is accepted and the dialogue moves on.
+    s.exp_string("What's behind the headline?").unwrap();
+    let kept: Vec<_> = std::fs::read_dir(repo.root().join(".git/lede-recovery"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        kept.iter()
+            .any(|text| text.contains("relations since 1992")),
+        "the text is kept as it is written"
+    );
+    s.send_control('c').unwrap();
+    s.exp_eof().unwrap();
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_leaves_no_file_and_no_commit() {
+    let repo = TestRepo::committed_sample();
+    let mut s = repo.lede_in_terminal(&["new"], &[]);
+    s.exp_string("Headline").unwrap();
+    s.send("Half a head").unwrap();
+    s.flush().unwrap();
+    settle();
+    s.send_control('c').unwrap();
+    s.exp_eof().unwrap();
+    let status = String::from_utf8(repo.git(&["status", "--porcelain"]).stdout).unwrap();
+    assert_eq!(status, "");
+    let count = String::from_utf8(repo.git(&["rev-list", "--count", "HEAD"]).stdout).unwrap();
+    assert_eq!(count.trim(), "1");
+}
