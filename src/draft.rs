@@ -257,7 +257,7 @@ impl Draft {
 }
 
 /// A list on one line when short, one item per line otherwise.
-fn list(items: &[String]) -> String {
+pub fn list(items: &[String]) -> String {
     let values: Vec<String> = items
         .iter()
         .map(|item| text_value(item).to_string().trim().to_owned())

@@ -16,10 +16,6 @@ pub enum EditError {
     Shape(String),
 }
 
-/// Texts longer than this, or with a line break, are written as multi-line
-/// strings.
-const LONG_TEXT: usize = 80;
-
 pub struct RecordEditor {
     document: DocumentMut,
 }
@@ -162,10 +158,12 @@ fn set_value(table: &mut Table, key: &str, mut value: Value) {
     }
 }
 
-/// A string value in the style a person would write: long text as a
-/// multi-line string starting on its own line, short text on one line.
+/// A string value in the style a person would write: text of several lines
+/// (a body, an answer written in the editor) as a multi-line string starting
+/// on its own line, a line of text (a headline, a gist) on one line however
+/// long it is, since a multi-line string would not wrap it.
 pub fn text_value(text: &str) -> Value {
-    let repr = if text.contains('\n') || text.chars().count() > LONG_TEXT {
+    let repr = if text.contains('\n') {
         multi_line_basic(text)
     } else {
         basic(text)

@@ -15,6 +15,7 @@ pub mod document;
 pub mod draft;
 pub mod edit;
 pub mod error;
+pub mod format;
 pub mod fsutil;
 pub mod git;
 pub mod instance;

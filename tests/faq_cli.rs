@@ -46,9 +46,8 @@ fn adding_a_faq_entry_changes_only_what_it_must_and_commits_it_alone() {
             "updated = 2025-11-07T09:30:00Z",
             "updated = 2025-11-08T10:00:00Z",
         )
-        // An answer longer than a line is written as a multi-line string.
         + &format!(
-            "\n[[faq]]\nid = \"who-brokered-the-accords\"\nquestion = \"Who brokered the accords?\"\nanswer = \"\"\"\n{ANSWER}\"\"\"\n"
+            "\n[[faq]]\nid = \"who-brokered-the-accords\"\nquestion = \"Who brokered the accords?\"\nanswer = \"{ANSWER}\"\n"
         );
     assert_eq!(repo.read(STORY), expected, "every other byte is as it was");
 

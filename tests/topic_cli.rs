@@ -29,7 +29,7 @@ fn a_new_topic_is_written_validated_and_committed() {
     assert_eq!(
         repo.read("topics/central-asia.toml"),
         format!(
-            "#:schema ../schemas/topic.schema.json\nid = \"central-asia\"\nname = \"Central Asia\"\nkind = \"place\"\nblurb = \"\"\"\n{BLURB}\"\"\"\n"
+            "#:schema ../schemas/topic.schema.json\nid = \"central-asia\"\nname = \"Central Asia\"\nkind = \"place\"\nblurb = \"{BLURB}\"\n"
         )
     );
     let log = String::from_utf8(
