@@ -53,6 +53,7 @@ pub enum Command {
     #[command(subcommand)]
     Add(AddCommand),
     Edit(commands::edit::Args),
+    Fmt(commands::fmt::Args),
     Init(commands::init::Args),
     List(commands::list::Args),
     New(commands::new::Args),
@@ -133,6 +134,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Add(AddCommand::Section(args)) => commands::faq::add_section(&args, &ui),
         Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
         Command::Edit(args) => commands::edit::run(&args, &ui),
+        Command::Fmt(args) => commands::fmt::run(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),
         Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),

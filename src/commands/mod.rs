@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod faq;
+pub mod fmt;
 pub mod init;
 pub mod list;
 pub mod new;
