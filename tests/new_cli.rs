@@ -204,6 +204,26 @@ fn the_whole_dialogue_on_a_terminal() {
     s.flush().unwrap();
     settle();
     s.send_line("").unwrap();
+    // A topic that does not exist yet, created on the spot.
+    s.exp_string("Create a topic that is not listed?").unwrap();
+    settle();
+    s.send("y").unwrap();
+    s.flush().unwrap();
+    s.exp_string("Topic name").unwrap();
+    s.send_line("Central Asia").unwrap();
+    s.exp_string("subject").unwrap();
+    settle();
+    s.send("j").unwrap(); // person -> place
+    s.flush().unwrap();
+    settle();
+    s.send_line("").unwrap();
+    s.exp_string("Blurb").unwrap();
+    s.send_line("The region of former Soviet republics between the Caspian Sea and China.")
+        .unwrap();
+    s.exp_string("Create a topic that is not listed?").unwrap();
+    settle();
+    s.send("n").unwrap();
+    s.flush().unwrap();
     s.exp_string("Outlet").unwrap();
     s.send_line("AP News").unwrap();
     s.exp_string("What it emphasised").unwrap();
@@ -232,7 +252,23 @@ fn the_whole_dialogue_on_a_terminal() {
     let path = "stories/2025/central-asia-and-the-abraham-accords.toml";
     let text = repo.read(path);
     assert!(text.contains("desk = \"world\""), "{text}");
-    assert!(text.contains("topics = [\"abraham-accords\"]"), "{text}");
+    assert!(
+        text.contains("topics = [\"abraham-accords\", \"central-asia\"]"),
+        "{text}"
+    );
+    assert!(
+        repo.read("topics/central-asia.toml")
+            .contains("kind = \"place\"")
+    );
+    let committed = String::from_utf8(
+        repo.git(&["show", "--name-only", "--format=%s", "HEAD"])
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        committed.contains("topics/central-asia.toml") && committed.contains(path),
+        "{committed}"
+    );
     assert!(text.contains("id = \"who-brokered-the-accords\""), "{text}");
     let validate = repo.lede().arg("validate").output().unwrap();
     assert_eq!(validate.status.code(), Some(0), "{}", transcript(&validate));

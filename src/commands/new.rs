@@ -67,6 +67,9 @@ struct Context {
     schemas: Schemas,
     now: String,
     recovery: Option<PathBuf>,
+    /// Topics created during the dialogue: (id, path, text), written with
+    /// the story in its commit.
+    new_topics: Vec<(String, String, String)>,
 }
 
 impl Context {
@@ -84,11 +87,22 @@ impl Context {
             .unwrap_or_default()
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
+            .filter(|d| !self.is_new_topic(d))
             .filter(|d| {
                 let pointer = d.pointer.as_deref().unwrap_or_default();
                 prefixes.iter().any(|prefix| pointer.starts_with(prefix))
             })
             .collect()
+    }
+
+    /// An unknown-topic problem about a topic created in this dialogue,
+    /// which is written together with the story.
+    fn is_new_topic(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.code == crate::diagnostic::Code::UnknownTopic
+            && self
+                .new_topics
+                .iter()
+                .any(|(id, _, _)| diagnostic.message.contains(&format!("\"{id}\"")))
     }
 
     /// Keeps the draft so far (after editor text was written into it).
@@ -168,6 +182,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         schemas,
         now: crate::revise::now(),
         recovery: None,
+        new_topics: Vec::new(),
     };
 
     if !interactive {
@@ -195,8 +210,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 .hint("choose another --slug; nothing was written"),
         );
     }
-    let diagnostics =
-        crate::validate::check_text(&root, &context.config, &context.schemas, &path, &text)?;
+    let diagnostics: Vec<Diagnostic> =
+        crate::validate::check_text(&root, &context.config, &context.schemas, &path, &text)?
+            .into_iter()
+            .filter(|d| !context.is_new_topic(d))
+            .collect();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         crate::commands::revision::show_problems(ui, &path, &text, &diagnostics);
         let kept = crate::commands::edit::keep(&root, &slug, &text);
@@ -231,13 +249,14 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
     }
 
-    let commit = crate::commands::revision::create(
-        &root,
-        &path,
-        &text,
-        !args.no_commit,
-        &format!("new: {slug}"),
-    )?;
+    let mut files: Vec<(&str, &str)> = context
+        .new_topics
+        .iter()
+        .map(|(_, topic_path, topic_text)| (topic_path.as_str(), topic_text.as_str()))
+        .collect();
+    files.push((&path, &text));
+    let commit =
+        crate::commands::revision::create(&root, &files, !args.no_commit, &format!("new: {slug}"))?;
     if let Some(recovery) = &context.recovery {
         let _ = std::fs::remove_file(recovery);
     }
@@ -423,7 +442,64 @@ fn ask_topics(context: &mut Context, draft: &mut Draft) -> Result<(), CommandErr
             .ok_or_else(cancelled)?;
         draft.topics = chosen.into_iter().map(|i| ids[i].clone()).collect();
     }
-    Ok(())
+    loop {
+        let create = dialoguer::Confirm::new()
+            .with_prompt("Create a topic that is not listed?")
+            .default(false)
+            .interact_opt()
+            .map_err(|_| cancelled())?
+            .ok_or_else(cancelled)?;
+        if !create {
+            return Ok(());
+        }
+        let name = dialoguer::Input::<String>::new()
+            .with_prompt("Topic name")
+            .interact_text()
+            .map_err(|_| cancelled())?;
+        let kinds = [
+            "person",
+            "place",
+            "organisation",
+            "agreement",
+            "event",
+            "subject",
+        ];
+        let kind = dialoguer::Select::new()
+            .with_prompt("Kind")
+            .items(kinds)
+            .default(0)
+            .interact_opt()
+            .map_err(|_| cancelled())?
+            .ok_or_else(cancelled)?;
+        let blurb = dialoguer::Input::<String>::new()
+            .with_prompt("Blurb (one paragraph)")
+            .interact_text()
+            .map_err(|_| cancelled())?;
+        let id = crate::draft::slugify(&name, 6);
+        let path = format!("topics/{id}.toml");
+        let text = crate::commands::topic::topic_text(&id, name.trim(), kinds[kind], blurb.trim());
+        let problems: Vec<Diagnostic> = crate::validate::check_text(
+            &context.root,
+            &context.config,
+            &context.schemas,
+            &path,
+            &text,
+        )?
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+        if ids.contains(&id) || context.new_topics.iter().any(|(other, _, _)| *other == id) {
+            eprintln!("  The topic `{id}` exists already; choose it from the list instead.");
+            continue;
+        }
+        if !problems.is_empty() {
+            show(&problems);
+            eprintln!("That topic was not added; try again.");
+            continue;
+        }
+        draft.topics.push(id.clone());
+        context.new_topics.push((id, path, text));
+    }
 }
 
 fn ask_sources(context: &mut Context, draft: &mut Draft, id: &str) -> Result<(), CommandError> {

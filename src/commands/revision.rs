@@ -88,17 +88,18 @@ pub fn show_problems(
     );
 }
 
-/// Writes one new file and commits it alone: what `new` and `topic new`
-/// share. Returns the commit id.
+/// Writes new files (path, text) and commits them as one commit: what `new`
+/// and `topic new` share. Returns the commit id.
 pub fn create(
     root: &std::path::Path,
-    path: &str,
-    text: &str,
+    files: &[(&str, &str)],
     commit: bool,
     message: &str,
 ) -> Result<Option<String>, CommandError> {
     let error = crate::commands::init::change_error;
     let mut change = crate::change::Change::begin(root, commit).map_err(error)?;
-    change.write(path, text.as_bytes()).map_err(error)?;
+    for (path, text) in files {
+        change.write(path, text.as_bytes()).map_err(error)?;
+    }
     change.finish(message).map_err(error)
 }

@@ -128,8 +128,7 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     }
     let commit = revision::create(
         &root,
-        &path,
-        &text,
+        &[(&path, &text)],
         !args.no_commit,
         &format!("topic: {id}"),
     )?;
