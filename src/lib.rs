@@ -20,6 +20,7 @@ pub mod fsutil;
 pub mod git;
 pub mod instance;
 pub mod newsroom;
+pub mod prompt;
 pub mod record;
 pub mod repo;
 pub mod revise;

@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::draft::{Draft, Faq, Section, SectionPlan, Source, section_plan, slug_from};
 use crate::error::{CommandError, Outcome};
 use crate::git::Git;
+use crate::prompt::{Cancelled, Prompter, Terminal};
 use crate::repo::{self, Collection, EntryKind};
 use crate::schema::Schemas;
 
@@ -194,7 +195,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             );
         }
     } else {
-        ask_everything(&mut context, &mut draft, &plan)?;
+        ask_everything(&mut Terminal, &mut context, &mut draft, &plan)?;
     }
 
     let slug = draft.slug.clone().unwrap_or_default();
@@ -296,19 +297,24 @@ fn missing_answers(draft: &Draft, plan: &[SectionPlan], config: &Config) -> Vec<
     missing
 }
 
-fn show(diagnostics: &[Diagnostic]) {
+fn show(ask: &mut dyn Prompter, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         let hint = d
             .hint
             .as_deref()
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
-        eprintln!("  {} {}{hint}", d.code, d.message);
+        ask.say(&format!("  {} {}{hint}", d.code, d.message));
     }
+}
+
+fn stop(_: Cancelled) -> CommandError {
+    cancelled()
 }
 
 /// A line of text, asked until the story's rules accept it.
 fn ask_line(
+    ask: &mut dyn Prompter,
     context: &Context,
     draft: &mut Draft,
     prompt: &str,
@@ -317,27 +323,26 @@ fn ask_line(
     pointers: &[&str],
 ) -> Result<(), CommandError> {
     loop {
-        let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
-        if let Some(initial) = &initial {
-            input = input.with_initial_text(initial.clone());
-        }
-        let answer = input.interact_text().map_err(|_| cancelled())?;
+        let answer = ask.input(prompt, initial.as_deref(), false).map_err(stop)?;
         set(draft, answer.trim().to_owned());
         let problems = context.problems(draft, pointers);
         if problems.is_empty() {
             return Ok(());
         }
-        show(&problems);
+        show(ask, &problems);
     }
 }
 
+/// Asks for everything the draft lacks, checking each answer.
 fn ask_everything(
+    ask: &mut dyn Prompter,
     context: &mut Context,
     draft: &mut Draft,
     plan: &[SectionPlan],
 ) -> Result<(), CommandError> {
     if draft.headline.is_none() {
         ask_line(
+            ask,
             context,
             draft,
             "Headline",
@@ -351,6 +356,7 @@ fn ask_everything(
     {
         let suggestion = draft.headline.as_deref().map(slug_from);
         ask_line(
+            ask,
             context,
             draft,
             "Slug",
@@ -360,9 +366,10 @@ fn ask_everything(
         )?;
     }
     if draft.desk.is_none() {
-        let desks = &context.config.newsroom.desks;
+        let desks: Vec<String> = context.config.newsroom.desks.clone();
         if desks.is_empty() {
             ask_line(
+                ask,
                 context,
                 draft,
                 "Desk",
@@ -371,18 +378,13 @@ fn ask_everything(
                 &["/desk"],
             )?;
         } else {
-            let index = dialoguer::Select::new()
-                .with_prompt("Desk")
-                .items(desks)
-                .default(0)
-                .interact_opt()
-                .map_err(|_| cancelled())?
-                .ok_or_else(cancelled)?;
+            let items: Vec<&str> = desks.iter().map(String::as_str).collect();
+            let index = ask.select("Desk", &items, 0).map_err(stop)?;
             draft.desk = Some(desks[index].clone());
         }
     }
     if draft.topics.is_empty() {
-        ask_topics(context, draft)?;
+        ask_topics(ask, context, draft)?;
     }
     for part in plan {
         let section = draft
@@ -396,9 +398,8 @@ fn ask_everything(
             let pointer = format!("/sections/{}/body", part.id);
             let mut text = String::new();
             loop {
-                eprintln!("{}: write the section in the editor.", part.title);
-                let written = edit_or_type(&text)?.unwrap_or_default();
-                text = written;
+                ask.say(&format!("{}: write the section in the editor.", part.title));
+                text = ask.edit(&text).map_err(stop)?;
                 if let Some(section) = draft.sections.get_mut(&part.id) {
                     section.body = text.clone();
                 }
@@ -408,8 +409,8 @@ fn ask_everything(
                 if problems.is_empty() {
                     break;
                 }
-                show(&problems);
-                again_or_stop(context)?;
+                show(ask, &problems);
+                again_or_stop(ask, context)?;
             }
         }
         if part.needs_sources
@@ -418,66 +419,63 @@ fn ask_everything(
                 .get(&part.id)
                 .is_some_and(|s| s.sources.is_empty())
         {
-            ask_sources(context, draft, &part.id)?;
+            ask_sources(ask, context, draft, &part.id)?;
         }
     }
     if draft.faq.is_empty() {
-        ask_faq(context, draft)?;
+        ask_faq(ask, context, draft)?;
     }
     Ok(())
 }
 
-fn ask_topics(context: &mut Context, draft: &mut Draft) -> Result<(), CommandError> {
+const TOPIC_KINDS: [&str; 6] = [
+    "person",
+    "place",
+    "organisation",
+    "agreement",
+    "event",
+    "subject",
+];
+
+fn ask_topics(
+    ask: &mut dyn Prompter,
+    context: &mut Context,
+    draft: &mut Draft,
+) -> Result<(), CommandError> {
     let ids: Vec<String> = repo::walk_records(&context.root)?
         .into_iter()
         .filter(|e| e.kind == EntryKind::Record(Collection::Topic))
         .map(|e| e.stem().to_owned())
         .collect();
     if !ids.is_empty() {
-        let chosen = dialoguer::MultiSelect::new()
-            .with_prompt("Topics (space to choose, enter to go on)")
-            .items(&ids)
-            .interact_opt()
-            .map_err(|_| cancelled())?
-            .ok_or_else(cancelled)?;
-        draft.topics = chosen.into_iter().map(|i| ids[i].clone()).collect();
+        let items: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let chosen = ask
+            .multi_select("Topics (space to choose, enter to go on)", &items)
+            .map_err(stop)?;
+        draft.topics = chosen
+            .into_iter()
+            .filter_map(|i| ids.get(i).cloned())
+            .collect();
     }
-    loop {
-        let create = dialoguer::Confirm::new()
-            .with_prompt("Create a topic that is not listed?")
-            .default(false)
-            .interact_opt()
-            .map_err(|_| cancelled())?
-            .ok_or_else(cancelled)?;
-        if !create {
-            return Ok(());
-        }
-        let name = dialoguer::Input::<String>::new()
-            .with_prompt("Topic name")
-            .interact_text()
-            .map_err(|_| cancelled())?;
-        let kinds = [
-            "person",
-            "place",
-            "organisation",
-            "agreement",
-            "event",
-            "subject",
-        ];
-        let kind = dialoguer::Select::new()
-            .with_prompt("Kind")
-            .items(kinds)
-            .default(0)
-            .interact_opt()
-            .map_err(|_| cancelled())?
-            .ok_or_else(cancelled)?;
-        let blurb = dialoguer::Input::<String>::new()
-            .with_prompt("Blurb (one paragraph)")
-            .interact_text()
-            .map_err(|_| cancelled())?;
+    while ask
+        .confirm("Create a topic that is not listed?", false)
+        .map_err(stop)?
+    {
+        let name = ask.input("Topic name", None, false).map_err(stop)?;
+        let kind = ask.select("Kind", &TOPIC_KINDS, 0).map_err(stop)?;
+        let blurb = ask
+            .input("Blurb (one paragraph)", None, false)
+            .map_err(stop)?;
         let id = crate::draft::slugify(&name, 6);
+        if ids.contains(&id) || context.new_topics.iter().any(|(other, _, _)| *other == id) {
+            ask.say(&format!(
+                "  The topic `{id}` exists already; choose it from the list instead."
+            ));
+            continue;
+        }
         let path = format!("topics/{id}.toml");
-        let text = crate::commands::topic::topic_text(&id, name.trim(), kinds[kind], blurb.trim());
+        let text =
+            crate::commands::topic::topic_text(&id, name.trim(), TOPIC_KINDS[kind], blurb.trim());
         let problems: Vec<Diagnostic> = crate::validate::check_text(
             &context.root,
             &context.config,
@@ -488,36 +486,30 @@ fn ask_topics(context: &mut Context, draft: &mut Draft) -> Result<(), CommandErr
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
-        if ids.contains(&id) || context.new_topics.iter().any(|(other, _, _)| *other == id) {
-            eprintln!("  The topic `{id}` exists already; choose it from the list instead.");
-            continue;
-        }
         if !problems.is_empty() {
-            show(&problems);
-            eprintln!("That topic was not added; try again.");
+            show(ask, &problems);
+            ask.say("That topic was not added; try again.");
             continue;
         }
         draft.topics.push(id.clone());
         context.new_topics.push((id, path, text));
     }
+    Ok(())
 }
 
-fn ask_sources(context: &mut Context, draft: &mut Draft, id: &str) -> Result<(), CommandError> {
+fn ask_sources(
+    ask: &mut dyn Prompter,
+    context: &mut Context,
+    draft: &mut Draft,
+    id: &str,
+) -> Result<(), CommandError> {
     loop {
-        eprintln!("An outlet's view for this section:");
-        let outlet = dialoguer::Input::<String>::new()
-            .with_prompt("Outlet")
-            .interact_text()
-            .map_err(|_| cancelled())?;
-        let gist = dialoguer::Input::<String>::new()
-            .with_prompt("What it emphasised (one sentence)")
-            .interact_text()
-            .map_err(|_| cancelled())?;
-        let url = dialoguer::Input::<String>::new()
-            .with_prompt("Link (optional)")
-            .allow_empty(true)
-            .interact_text()
-            .map_err(|_| cancelled())?;
+        ask.say("An outlet's view for this section:");
+        let outlet = ask.input("Outlet", None, false).map_err(stop)?;
+        let gist = ask
+            .input("What it emphasised (one sentence)", None, false)
+            .map_err(stop)?;
+        let url = ask.input("Link (optional)", None, true).map_err(stop)?;
         let sources = &mut draft.sections.entry(id.to_owned()).or_default().sources;
         sources.push(Source {
             outlet: outlet.trim().to_owned(),
@@ -527,41 +519,29 @@ fn ask_sources(context: &mut Context, draft: &mut Draft, id: &str) -> Result<(),
         let index = sources.len() - 1;
         let problems = context.problems(draft, &[&format!("/sections/{id}/sources/{index}")]);
         if !problems.is_empty() {
-            show(&problems);
+            show(ask, &problems);
             draft
                 .sections
                 .entry(id.to_owned())
                 .or_default()
                 .sources
                 .pop();
-            eprintln!("Let's try that outlet again.");
+            ask.say("Let's try that outlet again.");
             continue;
         }
-        let another = dialoguer::Confirm::new()
-            .with_prompt("Add another outlet?")
-            .default(false)
-            .interact()
-            .map_err(|_| cancelled())?;
-        if !another {
+        if !ask.confirm("Add another outlet?", false).map_err(stop)? {
             return Ok(());
         }
     }
 }
 
-fn ask_faq(context: &mut Context, draft: &mut Draft) -> Result<(), CommandError> {
-    loop {
-        let add = dialoguer::Confirm::new()
-            .with_prompt("Add a FAQ entry?")
-            .default(false)
-            .interact()
-            .map_err(|_| cancelled())?;
-        if !add {
-            return Ok(());
-        }
-        let question = dialoguer::Input::<String>::new()
-            .with_prompt("Question")
-            .interact_text()
-            .map_err(|_| cancelled())?;
+fn ask_faq(
+    ask: &mut dyn Prompter,
+    context: &mut Context,
+    draft: &mut Draft,
+) -> Result<(), CommandError> {
+    while ask.confirm("Add a FAQ entry?", false).map_err(stop)? {
+        let question = ask.input("Question", None, false).map_err(stop)?;
         let mut id = crate::commands::faq::id_from(&question);
         while draft.faq.iter().any(|f| f.id == id) {
             id.push_str("-2");
@@ -574,31 +554,25 @@ fn ask_faq(context: &mut Context, draft: &mut Draft) -> Result<(), CommandError>
         let index = draft.faq.len() - 1;
         let mut text = String::new();
         loop {
-            eprintln!("Write the answer in the editor.");
-            text = edit_or_type(&text)?.unwrap_or_default();
+            ask.say("Write the answer in the editor.");
+            text = ask.edit(&text).map_err(stop)?;
             draft.faq[index].answer = text.trim().to_owned();
             context.keep(draft);
             let problems = context.problems(draft, &[&format!("/faq/{index}")]);
             if problems.is_empty() {
                 break;
             }
-            show(&problems);
-            again_or_stop(context)?;
+            show(ask, &problems);
+            again_or_stop(ask, context)?;
         }
     }
+    Ok(())
 }
 
 /// After a text that breaks a rule: the editor again, with the text as it
 /// was left, or stop (the text stays in the recovery file).
-fn again_or_stop(context: &Context) -> Result<(), CommandError> {
-    let again = dialoguer::Confirm::new()
-        .with_prompt("Edit the text again?")
-        .default(true)
-        .interact_opt()
-        .ok()
-        .flatten()
-        .unwrap_or(false);
-    if again {
+fn again_or_stop(ask: &mut dyn Prompter, context: &Context) -> Result<(), CommandError> {
+    if ask.confirm("Edit the text again?", true).unwrap_or(false) {
         return Ok(());
     }
     let kept = context
@@ -611,29 +585,206 @@ fn again_or_stop(context: &Context) -> Result<(), CommandError> {
     )))
 }
 
-/// Long text from $EDITOR, or typed at the terminal when none is set.
-fn edit_or_type(text: &str) -> Result<Option<String>, CommandError> {
-    let has_editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
-    if has_editor {
-        return dialoguer::Editor::new()
-            .extension(".md")
-            .require_save(false)
-            .edit(text)
-            .map_err(|e| CommandError::new(format!("the editor failed: {e}")));
-    }
-    eprintln!("(No $EDITOR is set: type the text; a line with only a dot ends it.)");
-    let mut lines = Vec::new();
-    loop {
-        let line = dialoguer::Input::<String>::new()
-            .allow_empty(true)
-            .interact_text()
-            .map_err(|_| cancelled())?;
-        if line == "." {
-            break;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::{Answer, Script};
+
+    const LONG: &str = "The accords were brokered by the United States in 2020. They set up formal relations between Israel and three Arab states, and Kazakhstan now says it will join them, which officials in Washington present as new momentum for agreements that stalled during the war in Gaza.";
+
+    /// A copy of the sample newsroom in a temporary git repository.
+    fn newsroom() -> (tempfile::TempDir, Context) {
+        let dir = tempfile::tempdir().unwrap();
+        let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for sub in ["schemas", "topics", "stories/2025"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for entry in std::fs::read_dir(project.join(sub)).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), dir.path().join(sub).join(entry.file_name())).unwrap();
+            }
         }
-        lines.push(line);
+        std::fs::copy(project.join("lede.toml"), dir.path().join("lede.toml")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        let root = dir.path().to_owned();
+        let context = Context {
+            config: Config::load(&root).unwrap(),
+            schemas: Schemas::load(&root).unwrap(),
+            root,
+            now: "2025-11-20T08:00:00Z".into(),
+            recovery: None,
+            new_topics: Vec::new(),
+        };
+        (dir, context)
     }
-    Ok(Some(lines.join("\n")))
+
+    fn plan(context: &Context) -> Vec<SectionPlan> {
+        section_plan(context.schemas.story.raw())
+    }
+
+    /// The answers for a whole story after the headline, slug and desk.
+    fn rest_of_story() -> Vec<Answer> {
+        vec![
+            Answer::Choices(vec![0]),
+            Answer::No, // no new topic
+            Answer::Text(LONG),
+            Answer::Text(LONG),
+            Answer::Text(LONG),
+            Answer::Text("AP News"),
+            Answer::Text("Called the step a gesture."),
+            Answer::Text(""),
+            Answer::No, // no other outlet
+            Answer::Text(LONG),
+            Answer::No, // no FAQ entry
+        ]
+    }
+
+    #[test]
+    fn a_whole_story_by_dialogue() {
+        let (_dir, mut context) = newsroom();
+        let mut answers = vec![
+            Answer::Text("Central Asia and the accords"),
+            Answer::Text(""),
+            Answer::Choice(1),
+        ];
+        answers.extend(rest_of_story());
+        let mut script = Script::new(answers);
+        let mut draft = Draft {
+            authors: vec!["Ada Reporter <ada@example.org>".into()],
+            ..Draft::default()
+        };
+        let plan = plan(&context);
+        ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap();
+        assert!(script.is_done());
+        assert_eq!(
+            draft.slug.as_deref(),
+            Some("central-asia-and-the-accords"),
+            "the suggestion was taken"
+        );
+        assert_eq!(draft.desk.as_deref(), Some("politics"));
+        assert_eq!(draft.topics, ["abraham-accords"]);
+        assert_eq!(draft.sections["what-the-papers-say"].sources[0].url, None);
+        let problems = context.problems(&draft, &[""]);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_headline_that_breaks_a_rule_is_asked_again() {
+        let (_dir, mut context) = newsroom();
+        let too_long = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty twentyone";
+        let mut answers = vec![
+            Answer::Text(too_long),
+            Answer::Text("A short headline"),
+            Answer::Text(""),
+            Answer::Choice(0),
+        ];
+        answers.extend(rest_of_story());
+        let mut script = Script::new(answers);
+        let mut draft = Draft::default();
+        let plan = plan(&context);
+        ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap();
+        assert_eq!(draft.headline.as_deref(), Some("A short headline"));
+        assert!(
+            script.transcript.iter().any(|line| line.contains("L030")),
+            "{:#?}",
+            script.transcript
+        );
+    }
+
+    #[test]
+    fn a_slug_already_taken_or_malformed_is_asked_again() {
+        let (_dir, mut context) = newsroom();
+        let mut answers = vec![
+            Answer::Text("A headline"),
+            Answer::Text("Not A Slug"),
+            Answer::Text("a-slug"),
+            Answer::Choice(0),
+        ];
+        answers.extend(rest_of_story());
+        let mut script = Script::new(answers);
+        let mut draft = Draft::default();
+        let plan = plan(&context);
+        ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap();
+        assert_eq!(draft.slug.as_deref(), Some("a-slug"));
+        assert!(
+            script.transcript.iter().any(|line| line.contains("L024")),
+            "{:#?}",
+            script.transcript
+        );
+    }
+
+    #[test]
+    fn a_short_section_can_be_stopped_with_its_text_kept() {
+        let (_dir, mut context) = newsroom();
+        let mut script = Script::new(vec![
+            Answer::Text("A headline"),
+            Answer::Text(""),
+            Answer::Choice(0),
+            Answer::Choices(vec![]),
+            Answer::No,
+            Answer::Text("Too short."),
+            Answer::No, // do not edit again
+        ]);
+        let mut draft = Draft::default();
+        let plan = plan(&context);
+        let error = ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap_err();
+        assert!(
+            error.message.contains("nothing was written"),
+            "{}",
+            error.message
+        );
+        let kept = context.recovery.expect("the text is kept");
+        assert!(
+            std::fs::read_to_string(kept)
+                .unwrap()
+                .contains("Too short.")
+        );
+    }
+
+    #[test]
+    fn a_new_topic_joins_the_story_and_an_existing_one_is_refused() {
+        let (_dir, mut context) = newsroom();
+        let mut script = Script::new(vec![
+            Answer::Choices(vec![]),
+            Answer::Yes,
+            Answer::Text("Israel"),
+            Answer::Choice(1),
+            Answer::Text("A country in Western Asia on the Mediterranean."),
+            Answer::Yes,
+            Answer::Text("Central Asia"),
+            Answer::Choice(1),
+            Answer::Text("The region between the Caspian Sea and China, including Kazakhstan."),
+            Answer::No,
+        ]);
+        let mut draft = Draft::default();
+        ask_topics(&mut script, &mut context, &mut draft).unwrap();
+        assert_eq!(draft.topics, ["central-asia"]);
+        assert_eq!(context.new_topics.len(), 1);
+        assert!(context.new_topics[0].2.contains("kind = \"place\""));
+        assert!(
+            script
+                .transcript
+                .iter()
+                .any(|line| line.contains("`israel` exists already"))
+        );
+    }
+
+    #[test]
+    fn cancelling_anywhere_stops_the_dialogue() {
+        for at in 0..4 {
+            let (_dir, mut context) = newsroom();
+            let mut answers = vec![
+                Answer::Text("A headline"),
+                Answer::Text(""),
+                Answer::Choice(0),
+                Answer::Choices(vec![0]),
+            ];
+            answers.truncate(at);
+            answers.push(Answer::Cancel);
+            let mut script = Script::new(answers);
+            let mut draft = Draft::default();
+            let plan = plan(&context);
+            let error = ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap_err();
+            assert!(error.message.contains("cancelled"), "{}", error.message);
+        }
+    }
 }
