@@ -18,8 +18,9 @@ pub trait Prompter {
     ) -> Result<String, Cancelled>;
     /// One of `items`.
     fn select(&mut self, prompt: &str, items: &[&str], default: usize) -> Result<usize, Cancelled>;
-    /// Any of `items`.
-    fn multi_select(&mut self, prompt: &str, items: &[&str]) -> Result<Vec<usize>, Cancelled>;
+    /// One of `items`, found by typing part of it; `None` when the person
+    /// is done choosing (Esc).
+    fn fuzzy_select(&mut self, prompt: &str, items: &[&str]) -> Result<Option<usize>, Cancelled>;
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Cancelled>;
     /// Long text, starting from `text`: `$EDITOR`, or typed lines.
     fn edit(&mut self, text: &str) -> Result<String, Cancelled>;
@@ -56,13 +57,13 @@ impl Prompter for Terminal {
             .ok_or(Cancelled)
     }
 
-    fn multi_select(&mut self, prompt: &str, items: &[&str]) -> Result<Vec<usize>, Cancelled> {
-        dialoguer::MultiSelect::new()
+    fn fuzzy_select(&mut self, prompt: &str, items: &[&str]) -> Result<Option<usize>, Cancelled> {
+        dialoguer::FuzzySelect::new()
             .with_prompt(prompt)
             .items(items)
+            .max_length(8)
             .interact_opt()
-            .map_err(|_| Cancelled)?
-            .ok_or(Cancelled)
+            .map_err(|_| Cancelled)
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Cancelled> {
@@ -108,7 +109,8 @@ impl Prompter for Terminal {
 pub enum Answer {
     Text(&'static str),
     Choice(usize),
-    Choices(Vec<usize>),
+    /// Esc at a fuzzy choice: done choosing.
+    Done,
     Yes,
     No,
     Cancel,
@@ -165,11 +167,12 @@ impl Prompter for Script {
         }
     }
 
-    fn multi_select(&mut self, prompt: &str, _: &[&str]) -> Result<Vec<usize>, Cancelled> {
+    fn fuzzy_select(&mut self, prompt: &str, _: &[&str]) -> Result<Option<usize>, Cancelled> {
         match self.next(prompt) {
-            Answer::Choices(indices) => Ok(indices),
+            Answer::Choice(index) => Ok(Some(index)),
+            Answer::Done => Ok(None),
             Answer::Cancel => Err(Cancelled),
-            other => panic!("{prompt:?} wants choices, the script has {other:?}"),
+            other => panic!("{prompt:?} wants a choice, the script has {other:?}"),
         }
     }
 

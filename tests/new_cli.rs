@@ -198,12 +198,18 @@ fn the_whole_dialogue_on_a_terminal() {
     s.exp_string("culture").unwrap();
     settle();
     s.send_line("").unwrap(); // the first desk
-    s.exp_string("united-states").unwrap();
+    s.exp_string("Topic (type to search").unwrap();
     settle();
-    s.send(" ").unwrap(); // choose the first topic
+    s.send("abra").unwrap(); // found by part of its id
     s.flush().unwrap();
     settle();
-    s.send_line("").unwrap();
+    s.send("\r").unwrap();
+    s.flush().unwrap();
+    s.exp_string("Another topic (so far: abraham-accords")
+        .unwrap();
+    settle();
+    s.send("\x1b").unwrap(); // Esc: done choosing
+    s.flush().unwrap();
     // A topic that does not exist yet, created on the spot.
     s.exp_string("Create a topic that is not listed?").unwrap();
     settle();

@@ -447,15 +447,29 @@ fn ask_topics(
         .filter(|e| e.kind == EntryKind::Record(Collection::Topic))
         .map(|e| e.stem().to_owned())
         .collect();
-    if !ids.is_empty() {
-        let items: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let chosen = ask
-            .multi_select("Topics (space to choose, enter to go on)", &items)
-            .map_err(stop)?;
-        draft.topics = chosen
-            .into_iter()
-            .filter_map(|i| ids.get(i).cloned())
+    // One topic at a time, found by typing part of its id: a newsroom has
+    // too many topics for a list to scroll through.
+    loop {
+        let remaining: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !draft.topics.iter().any(|chosen| chosen == id))
             .collect();
+        if remaining.is_empty() {
+            break;
+        }
+        let prompt = if draft.topics.is_empty() {
+            "Topic (type to search, Enter to add, Esc when done)".to_owned()
+        } else {
+            format!(
+                "Another topic (so far: {}; Esc when done)",
+                draft.topics.join(", ")
+            )
+        };
+        match ask.fuzzy_select(&prompt, &remaining).map_err(stop)? {
+            Some(index) => draft.topics.push(remaining[index].to_owned()),
+            None => break,
+        }
     }
     while ask
         .confirm("Create a topic that is not listed?", false)
@@ -624,7 +638,8 @@ mod tests {
     /// The answers for a whole story after the headline, slug and desk.
     fn rest_of_story() -> Vec<Answer> {
         vec![
-            Answer::Choices(vec![0]),
+            Answer::Choice(0),
+            Answer::Done,
             Answer::No, // no new topic
             Answer::Text(LONG),
             Answer::Text(LONG),
@@ -719,7 +734,7 @@ mod tests {
             Answer::Text("A headline"),
             Answer::Text(""),
             Answer::Choice(0),
-            Answer::Choices(vec![]),
+            Answer::Done,
             Answer::No,
             Answer::Text("Too short."),
             Answer::No, // do not edit again
@@ -744,7 +759,7 @@ mod tests {
     fn a_new_topic_joins_the_story_and_an_existing_one_is_refused() {
         let (_dir, mut context) = newsroom();
         let mut script = Script::new(vec![
-            Answer::Choices(vec![]),
+            Answer::Done,
             Answer::Yes,
             Answer::Text("Israel"),
             Answer::Choice(1),
@@ -776,7 +791,7 @@ mod tests {
                 Answer::Text("A headline"),
                 Answer::Text(""),
                 Answer::Choice(0),
-                Answer::Choices(vec![0]),
+                Answer::Choice(0),
             ];
             answers.truncate(at);
             answers.push(Answer::Cancel);
