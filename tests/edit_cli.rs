@@ -177,3 +177,48 @@ fn on_a_terminal_the_editor_is_offered_again_with_the_text_intact() {
     assert_eq!(last_subject(&repo), format!("edit: {SLUG}"));
     repo.git(&["fsck", "--strict"]);
 }
+
+#[test]
+fn a_section_edit_that_breaks_a_rule_is_offered_again_on_a_terminal() {
+    let repo = TestRepo::committed_sample();
+    // First session: the section becomes too short; second: a full text.
+    let editor = fake_editor(
+        &repo,
+        "if [ -e \"$0.once\" ]; then\n  printf '%s\\n' 'Kazakhstan says it will join the Abraham Accords, the agreements with Israel that the United States brokered in 2020, though the two countries have had relations since 1992.' > \"$1\"\nelse\n  touch \"$0.once\"\n  printf '%s\\n' 'Too short.' > \"$1\"\nfi",
+    );
+    let mut session = repo.lede_in_terminal(
+        &["edit", SLUG, "--section", "whats-happened"],
+        &[("EDITOR", &editor)],
+    );
+    session.exp_string("L031").unwrap();
+    session.exp_string("Edit it again?").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    session.send_line("y").unwrap();
+    session.exp_eof().unwrap();
+    assert!(
+        repo.read(STORY)
+            .contains("though the two countries have had relations since 1992.")
+    );
+    assert_eq!(
+        last_subject(&repo),
+        format!("edit: {SLUG} (section whats-happened)")
+    );
+}
+
+#[test]
+fn without_a_terminal_a_broken_part_is_kept_and_nothing_written() {
+    let repo = TestRepo::committed_sample();
+    let editor = fake_editor(&repo, "printf '%s\\n' 'Too short.' > \"$1\"");
+    let output = repo
+        .lede()
+        .env("EDITOR", &editor)
+        .args(["edit", SLUG, "--section", "whats-happened"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", transcript(&output));
+    assert!(stdout(&output).contains("L031"));
+    assert_eq!(repo.read(STORY), SAMPLE_STORY);
+    let kept = recovery_files(repo.root());
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), "Too short.\n");
+}

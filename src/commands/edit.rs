@@ -12,10 +12,12 @@ use crate::cli::Ui;
 use crate::commands::revision;
 use crate::config::Config;
 use crate::diagnostic::{Severity, render_human_from};
+use crate::edit::EditError;
 use crate::error::{CommandError, Outcome};
 use crate::newsroom::{self, Source};
 use crate::record::Story;
 use crate::repo;
+use crate::revise::{self, ReviseError};
 use crate::schema::Schemas;
 
 /// Revise a story. With no part named, the whole record opens in $EDITOR
@@ -88,17 +90,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                     .join(", ")
             ))
         })?;
-        let body = edit_text(section.body.get_ref(), "md")?;
-        let Some(body) = body else {
-            return unchanged(ui);
-        };
         let id = id.clone();
-        return revision::run(
+        return edit_part(
             ui,
+            &root,
             slug,
             commit,
             &format!("edit: {slug} (section {id})"),
-            |editor| editor.set_section_text(&id, "body", &body),
+            section.body.get_ref().clone(),
+            |editor, body| editor.set_section_text(&id, "body", body),
         );
     }
     if let Some(id) = &args.faq {
@@ -113,31 +113,89 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             entry.question.get_ref(),
             entry.answer.get_ref().trim()
         );
-        let Some(edited) = edit_text(&current, "md")? else {
-            return unchanged(ui);
-        };
-        let (question, answer) = match edited.trim().split_once("\n\n") {
-            Some((question, answer)) => (question.trim().to_owned(), answer.trim().to_owned()),
-            None => {
-                return Err(CommandError::new(
-                    "the FAQ entry needs its question on the first line, a blank line, then the answer",
-                )
-                .cause(format!("your text was kept in {}", keep(&root, slug, &edited).display())));
-            }
-        };
         let id = id.clone();
-        return revision::run(
+        return edit_part(
             ui,
+            &root,
             slug,
             commit,
             &format!("edit: {slug} (faq {id})"),
-            |editor| {
-                editor.set_faq_text(&id, "question", &question)?;
-                editor.set_faq_text(&id, "answer", &answer)
+            current,
+            |editor, edited| {
+                let (question, answer) = edited.trim().split_once("\n\n").ok_or_else(|| {
+                    EditError::Shape(
+                        "the FAQ entry needs its question on the first line, a blank line, then the answer"
+                            .into(),
+                    )
+                })?;
+                editor.set_faq_text(&id, "question", question.trim())?;
+                editor.set_faq_text(&id, "answer", answer.trim())
             },
         );
     }
     edit_whole(ui, &root, slug, &path, text, commit)
+}
+
+/// One part of a story in the editor, applied with `apply`; while the story
+/// would not be valid, the editor is offered again (on a terminal) with the
+/// text as it was left, and otherwise the text is kept in a recovery file.
+#[allow(clippy::too_many_arguments)]
+fn edit_part(
+    ui: &Ui,
+    root: &Path,
+    slug: &str,
+    commit: bool,
+    message: &str,
+    current: String,
+    apply: impl Fn(&mut crate::edit::RecordEditor, &str) -> Result<(), EditError>,
+) -> Result<Outcome, CommandError> {
+    let config = Config::load(root)?;
+    let schemas = Schemas::load(root)?;
+    let mut text = current.clone();
+    loop {
+        let Some(edited) = edit_text(&text, "md")? else {
+            return unchanged(ui);
+        };
+        text = edited;
+        if text == current {
+            return unchanged(ui);
+        }
+        let result = revise::revise(root, &config, &schemas, slug, commit, message, |editor| {
+            apply(editor, &text)
+        });
+        match result {
+            Ok(revised) => {
+                revision::report(ui, slug, message, &revised);
+                return Ok(Outcome::Success);
+            }
+            Err(ReviseError::Invalid {
+                path,
+                text: record,
+                diagnostics,
+            }) => revision::show_problems(ui, &path, &record, &diagnostics),
+            Err(ReviseError::Edit {
+                source: EditError::Shape(problem),
+                ..
+            }) => eprintln!("{problem}"),
+            Err(error) => {
+                return Err(CommandError::new(error.to_string()).hint("nothing was changed"));
+            }
+        }
+        let again = std::io::stdin().is_terminal()
+            && dialoguer::Confirm::new()
+                .with_prompt("Edit it again?")
+                .default(true)
+                .interact()
+                .unwrap_or(false);
+        if !again {
+            let kept = keep(root, slug, &text);
+            eprintln!(
+                "Nothing was written. Your text is kept in {}",
+                kept.display()
+            );
+            return Ok(Outcome::Problems);
+        }
+    }
 }
 
 /// The whole record in the editor, offered again while it does not

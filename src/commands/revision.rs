@@ -22,17 +22,7 @@ pub fn run(
     let schemas = Schemas::load(&root)?;
     match revise::revise(&root, &config, &schemas, slug, commit, message, edit) {
         Ok(revised) => {
-            if !ui.quiet {
-                if revised.back_to_draft {
-                    println!(
-                        "{slug} was approved or published; it is a draft again and needs review."
-                    );
-                }
-                match revised.commit {
-                    Some(id) => println!("{message} ({})", &id[..12.min(id.len())]),
-                    None => println!("Changed {} (not committed).", revised.path),
-                }
-            }
+            report(ui, slug, message, &revised);
             Ok(Outcome::Success)
         }
         Err(ReviseError::Invalid {
@@ -51,6 +41,20 @@ pub fn run(
         Err(ReviseError::Read(error)) => Err(CommandError::new(error.to_string())
             .hint("`lede list` shows the slugs; nothing was changed")),
         Err(error) => Err(CommandError::new(error.to_string()).hint("nothing was changed")),
+    }
+}
+
+/// Tells the editor what a revision did.
+pub fn report(ui: &Ui, slug: &str, message: &str, revised: &crate::revise::Revised) {
+    if ui.quiet {
+        return;
+    }
+    if revised.back_to_draft {
+        println!("{slug} was approved or published; it is a draft again and needs review.");
+    }
+    match &revised.commit {
+        Some(id) => println!("{message} ({})", &id[..12.min(id.len())]),
+        None => println!("Changed {} (not committed).", revised.path),
     }
 }
 
