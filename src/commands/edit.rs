@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::Ui;
 use crate::commands::revision;
 use crate::config::Config;
-use crate::diagnostic::{Severity, render_human_from};
+use crate::diagnostic::Severity;
 use crate::edit::EditError;
 use crate::error::{CommandError, Outcome};
 use crate::newsroom::{self, Source};
@@ -181,18 +181,7 @@ fn edit_part(
                 return Err(CommandError::new(error.to_string()).hint("nothing was changed"));
             }
         }
-        let again = std::io::stdin().is_terminal()
-            && dialoguer::Confirm::new()
-                .with_prompt("Edit it again?")
-                .default(true)
-                .interact()
-                .unwrap_or(false);
-        if !again {
-            let kept = keep(root, slug, &text);
-            eprintln!(
-                "Nothing was written. Your text is kept in {}",
-                kept.display()
-            );
+        if !edit_again(root, slug, &text, "Edit it again?") {
             return Ok(Outcome::Problems);
         }
     }
@@ -223,23 +212,8 @@ fn edit_whole(
         if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
             break;
         }
-        print!(
-            "{}",
-            render_human_from(&diagnostics, ui.color_stdout, |file| (file == path)
-                .then(|| text.clone()))
-        );
-        let again = std::io::stdin().is_terminal()
-            && dialoguer::Confirm::new()
-                .with_prompt("The record is not valid. Edit it again?")
-                .default(true)
-                .interact()
-                .unwrap_or(false);
-        if !again {
-            let kept = keep(root, slug, &text);
-            eprintln!(
-                "Nothing was written. Your text is kept in {}",
-                kept.display()
-            );
+        revision::show_problems(ui, path, &text, &diagnostics);
+        if !edit_again(root, slug, &text, "The record is not valid. Edit it again?") {
             return Ok(Outcome::Problems);
         }
     }
@@ -248,6 +222,26 @@ fn edit_whole(
         *editor = crate::edit::RecordEditor::parse(&replacement)?;
         Ok(())
     })
+}
+
+/// After a text that would make the story invalid: whether to open the
+/// editor again, asked on a terminal. When not, the text is kept in a
+/// recovery file and its path printed.
+fn edit_again(root: &Path, slug: &str, text: &str, prompt: &str) -> bool {
+    let again = std::io::stdin().is_terminal()
+        && dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(true)
+            .interact()
+            .unwrap_or(false);
+    if !again {
+        let kept = keep(root, slug, text);
+        eprintln!(
+            "Nothing was written. Your text is kept in {}",
+            kept.display()
+        );
+    }
+    again
 }
 
 fn unchanged(ui: &Ui) -> Result<Outcome, CommandError> {
