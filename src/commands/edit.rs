@@ -20,7 +20,9 @@ use crate::repo;
 use crate::revise::{self, ReviseError};
 use crate::schema::Schemas;
 
-/// Revise a story. With no part named, the whole record opens in $EDITOR
+/// Revise a story, whole or one part.
+///
+/// With no part named, the whole record opens in $EDITOR
 /// (or $VISUAL); otherwise only that part: --headline takes the new text
 /// directly, --section opens the section's body, --faq opens the entry as
 /// its question on the first line and the answer below a blank line.

@@ -6,9 +6,11 @@ use crate::cli::Ui;
 use crate::error::{CommandError, Outcome};
 use crate::repo::{self, EntryKind};
 
-/// Give records the canonical layout: keys in the record format's order,
-/// sections in reading order, one blank line before each table, long text
-/// as multi-line strings, comments kept. The data never changes.
+/// Give records the canonical layout.
+///
+/// Keys in the record format's order, sections in reading order, one blank
+/// line before each table, text with line breaks as multi-line strings,
+/// comments kept. The data never changes.
 ///
 /// With --check nothing is written: the records that are not in the
 /// canonical layout are listed and lede exits with status 1 (for CI).

@@ -8,7 +8,9 @@ use crate::error::{CommandError, Outcome};
 use crate::git::Git;
 use crate::scaffold;
 
-/// Create a newsroom: a git repository with lede.toml, the default schemas,
+/// Create a newsroom.
+///
+/// A git repository with lede.toml, the default schemas,
 /// stories/ and topics/, .gitattributes for lede's git drivers, a CI
 /// workflow and a pre-commit configuration, committed as one commit.
 ///

@@ -15,8 +15,10 @@ use crate::repo;
 use crate::schema::Schemas;
 use crate::validate::{self, Targets};
 
-/// Check records: TOML syntax, the collection's JSON Schema, the editorial
-/// rules (`x-lede-*`), cross-record rules and hygiene.
+/// Check records: the CI check.
+///
+/// TOML syntax, the collection's JSON Schema, the editorial rules
+/// (`x-lede-*`), cross-record rules and hygiene.
 ///
 /// With no paths, every record in the repository is checked. With paths
 /// (files or directories), only those are read, and the rest of the
