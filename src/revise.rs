@@ -77,12 +77,18 @@ pub fn revise(
     let mut editor = RecordEditor::parse(&text).map_err(edit_error)?;
     edit(&mut editor).map_err(edit_error)?;
     editor.set_top_raw("updated", &now()).map_err(edit_error)?;
-    let status = toml::from_str::<toml::Table>(&text).ok().and_then(|table| {
-        table
-            .get("status")
-            .and_then(|s| s.as_str().map(str::to_owned))
-    });
-    let back_to_draft = matches!(status.as_deref(), Some("approved" | "published"));
+    let status_of = |text: &str| {
+        toml::from_str::<toml::Table>(text).ok().and_then(|table| {
+            table
+                .get("status")
+                .and_then(|s| s.as_str().map(str::to_owned))
+        })
+    };
+    let status = status_of(&text);
+    // A status the edit itself changed (in a whole-record edit) is the
+    // editor's own choice, and is validated as written.
+    let back_to_draft = matches!(status.as_deref(), Some("approved" | "published"))
+        && status_of(&editor.render()) == status;
     if back_to_draft {
         editor.set_top_text("status", "draft");
     }

@@ -387,12 +387,38 @@ pub fn check_text(
     relative: &str,
     text: &str,
 ) -> Result<Vec<Diagnostic>, RepoError> {
-    let all = repo::walk_records(root)?;
-    let topic_ids: HashSet<&str> = all
-        .iter()
-        .filter(|entry| entry.kind == EntryKind::Record(Collection::Topic))
-        .map(Entry::stem)
-        .collect();
+    let topics = KnownTopics::read(root)?;
+    Ok(check_text_against(
+        root, config, schemas, &topics, relative, text,
+    ))
+}
+
+/// The topic ids of a repository (the file names in `topics/`), read once
+/// for a command that checks many texts, such as the `lede new` dialogue.
+pub struct KnownTopics(HashSet<String>);
+
+impl KnownTopics {
+    pub fn read(root: &Path) -> Result<KnownTopics, RepoError> {
+        Ok(KnownTopics(
+            repo::walk_records(root)?
+                .iter()
+                .filter(|entry| entry.kind == EntryKind::Record(Collection::Topic))
+                .map(|entry| entry.stem().to_owned())
+                .collect(),
+        ))
+    }
+}
+
+/// `check_text` against topics already read.
+pub fn check_text_against(
+    root: &Path,
+    config: &Config,
+    schemas: &Schemas,
+    topics: &KnownTopics,
+    relative: &str,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let topic_ids: HashSet<&str> = topics.0.iter().map(String::as_str).collect();
     let collection = Collection::of(Path::new(relative)).unwrap_or(Collection::Story);
     let entry = Entry {
         path: root.join(relative),
@@ -410,7 +436,7 @@ pub fn check_text(
         diagnostic.severity != Severity::Allow
     });
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    Ok(diagnostics)
+    diagnostics
 }
 
 /// Reads a file unless it is larger than `max` bytes (`Ok(None)`). The size is

@@ -222,3 +222,29 @@ fn without_a_terminal_a_broken_part_is_kept_and_nothing_written() {
     assert_eq!(kept.len(), 1);
     assert_eq!(std::fs::read_to_string(&kept[0]).unwrap(), "Too short.\n");
 }
+
+#[test]
+fn a_record_that_does_not_read_as_a_story_can_be_fixed_whole() {
+    let repo = TestRepo::committed_sample();
+    let broken = SAMPLE_STORY.replacen("desk = \"world\"", "desk = \"world\"\ncolour = \"red\"", 1);
+    repo.write(STORY, &broken);
+    repo.git(&["commit", "-q", "-am", "broken"]);
+    let part = repo
+        .lede()
+        .args(["edit", SLUG, "--headline", "New"])
+        .output()
+        .unwrap();
+    // A part edit keeps the unknown key, so validation refuses it.
+    assert_eq!(part.status.code(), Some(1));
+    assert!(stdout(&part).contains("L020"), "{}", stdout(&part));
+    let editor = fake_editor(&repo, "sed -i '/^colour = /d' \"$1\"");
+    let output = repo
+        .lede()
+        .env("EDITOR", &editor)
+        .args(["edit", SLUG])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert!(!repo.read(STORY).contains("colour"));
+    assert_eq!(last_subject(&repo), format!("edit: {SLUG}"));
+}

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use crate::cli::Ui;
 use crate::commands::revision;
 use crate::config::Config;
-use crate::diagnostic::Severity;
 use crate::edit::EditError;
 use crate::error::{CommandError, Outcome};
 use crate::newsroom::{self, Source};
@@ -70,6 +69,23 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let root = repo::discover(&ui.cwd)?;
     let (path, text) = newsroom::story_text(&root, slug, &Source::WorkingTree)
         .map_err(|e| CommandError::new(e.to_string()).hint("`lede list` shows the slugs"))?;
+    if args.section.is_none() && args.faq.is_none() {
+        // The whole record, which need not read as a story: this is how a
+        // broken record is fixed. The edited text replaces it.
+        return edit_part(
+            ui,
+            &root,
+            slug,
+            commit,
+            &format!("edit: {slug}"),
+            text,
+            "toml",
+            |editor, edited| {
+                *editor = crate::edit::RecordEditor::parse(edited)?;
+                Ok(())
+            },
+        );
+    }
     let story = Story::from_toml(&text).map_err(|e| {
         CommandError::new(format!(
             "{path} cannot be edited part by part: {}",
@@ -100,10 +116,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             commit,
             &format!("edit: {slug} (section {id})"),
             section.body.get_ref().clone(),
+            "md",
             |editor, body| editor.set_section_text(&id, "body", body),
         );
     }
-    if let Some(id) = &args.faq {
+    // Otherwise one FAQ entry.
+    let Some(id) = &args.faq else {
+        return unchanged(ui);
+    };
+    {
         let entry = story
             .faq
             .iter()
@@ -116,13 +137,14 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             entry.answer.get_ref().trim()
         );
         let id = id.clone();
-        return edit_part(
+        edit_part(
             ui,
             &root,
             slug,
             commit,
             &format!("edit: {slug} (faq {id})"),
             current,
+            "md",
             |editor, edited| {
                 let (question, answer) = edited.trim().split_once("\n\n").ok_or_else(|| {
                     EditError::Shape(
@@ -133,9 +155,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 editor.set_faq_text(&id, "question", question.trim())?;
                 editor.set_faq_text(&id, "answer", answer.trim())
             },
-        );
+        )
     }
-    edit_whole(ui, &root, slug, &path, text, commit)
 }
 
 /// One part of a story in the editor, applied with `apply`; while the story
@@ -149,13 +170,14 @@ fn edit_part(
     commit: bool,
     message: &str,
     current: String,
+    extension: &str,
     apply: impl Fn(&mut crate::edit::RecordEditor, &str) -> Result<(), EditError>,
 ) -> Result<Outcome, CommandError> {
     let config = Config::load(root)?;
     let schemas = Schemas::load(root)?;
     let mut text = current.clone();
     loop {
-        let Some(edited) = edit_text(&text, "md")? else {
+        let Some(edited) = edit_text(&text, extension)? else {
             return unchanged(ui);
         };
         text = edited;
@@ -175,10 +197,7 @@ fn edit_part(
                 text: record,
                 diagnostics,
             }) => revision::show_problems(ui, &path, &record, &diagnostics),
-            Err(ReviseError::Edit {
-                source: EditError::Shape(problem),
-                ..
-            }) => eprintln!("{problem}"),
+            Err(ReviseError::Edit { source, .. }) => eprintln!("{source}"),
             Err(error) => {
                 return Err(CommandError::new(error.to_string()).hint("nothing was changed"));
             }
@@ -187,43 +206,6 @@ fn edit_part(
             return Ok(Outcome::Problems);
         }
     }
-}
-
-/// The whole record in the editor, offered again while it does not
-/// validate.
-fn edit_whole(
-    ui: &Ui,
-    root: &Path,
-    slug: &str,
-    path: &str,
-    original: String,
-    commit: bool,
-) -> Result<Outcome, CommandError> {
-    let config = Config::load(root)?;
-    let schemas = Schemas::load(root)?;
-    let mut text = original.clone();
-    loop {
-        let Some(edited) = edit_text(&text, "toml")? else {
-            return unchanged(ui);
-        };
-        text = edited;
-        if text == original {
-            return unchanged(ui);
-        }
-        let diagnostics = crate::validate::check_text(root, &config, &schemas, path, &text)?;
-        if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            break;
-        }
-        revision::show_problems(ui, path, &text, &diagnostics);
-        if !edit_again(root, slug, &text, "The record is not valid. Edit it again?") {
-            return Ok(Outcome::Problems);
-        }
-    }
-    let replacement = text.clone();
-    revision::run(ui, slug, commit, &format!("edit: {slug}"), move |editor| {
-        *editor = crate::edit::RecordEditor::parse(&replacement)?;
-        Ok(())
-    })
 }
 
 /// After a text that would make the story invalid: whether to open the

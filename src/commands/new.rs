@@ -67,6 +67,8 @@ struct Context {
     config: Config,
     schemas: Schemas,
     now: String,
+    /// Read once: every answer is checked against them.
+    topics: crate::validate::KnownTopics,
     recovery: Option<PathBuf>,
     /// Topics created during the dialogue: (id, path, text), written with
     /// the story in its commit.
@@ -84,8 +86,7 @@ impl Context {
         let slug = draft.slug.clone().unwrap_or_else(|| "new-story".into());
         let path = self.path_for(&slug);
         let text = draft.render(&self.now);
-        crate::validate::check_text(&self.root, &self.config, &self.schemas, &path, &text)
-            .unwrap_or_default()
+        self.check(&path, &text)
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .filter(|d| !self.is_new_topic(d))
@@ -104,6 +105,18 @@ impl Context {
                 .new_topics
                 .iter()
                 .any(|(id, _, _)| diagnostic.message.contains(&format!("\"{id}\"")))
+    }
+
+    /// Everything `lede validate` checks for a text at `path`.
+    fn check(&self, path: &str, text: &str) -> Vec<Diagnostic> {
+        crate::validate::check_text_against(
+            &self.root,
+            &self.config,
+            &self.schemas,
+            &self.topics,
+            path,
+            text,
+        )
     }
 
     /// Keeps the draft so far (after editor text was written into it).
@@ -182,6 +195,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         config,
         schemas,
         now: crate::revise::now(),
+        topics: crate::validate::KnownTopics::read(&root)?,
         recovery: None,
         new_topics: Vec::new(),
     };
@@ -211,11 +225,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 .hint("choose another --slug; nothing was written"),
         );
     }
-    let diagnostics: Vec<Diagnostic> =
-        crate::validate::check_text(&root, &context.config, &context.schemas, &path, &text)?
-            .into_iter()
-            .filter(|d| !context.is_new_topic(d))
-            .collect();
+    let diagnostics: Vec<Diagnostic> = context
+        .check(&path, &text)
+        .into_iter()
+        .filter(|d| !context.is_new_topic(d))
+        .collect();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         crate::commands::revision::show_problems(ui, &path, &text, &diagnostics);
         let kept = crate::commands::edit::keep(&root, &slug, &text);
@@ -490,16 +504,11 @@ fn ask_topics(
         let path = format!("topics/{id}.toml");
         let text =
             crate::commands::topic::topic_text(&id, name.trim(), TOPIC_KINDS[kind], blurb.trim());
-        let problems: Vec<Diagnostic> = crate::validate::check_text(
-            &context.root,
-            &context.config,
-            &context.schemas,
-            &path,
-            &text,
-        )?
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
+        let problems: Vec<Diagnostic> = context
+            .check(&path, &text)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         if !problems.is_empty() {
             show(ask, &problems);
             ask.say("That topic was not added; try again.");
@@ -621,6 +630,7 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(".git")).unwrap();
         let root = dir.path().to_owned();
         let context = Context {
+            topics: crate::validate::KnownTopics::read(&root).unwrap(),
             config: Config::load(&root).unwrap(),
             schemas: Schemas::load(&root).unwrap(),
             root,
