@@ -127,7 +127,7 @@ const ASCII_CLASS: [u8; 128] = {
 
 /// Han ideographs, kana and the like: scripts that do not put spaces
 /// between words.
-fn is_unspaced_script(ch: char) -> bool {
+pub(crate) fn is_unspaced_script(ch: char) -> bool {
     matches!(ch,
         '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
         | '\u{3400}'..='\u{4DBF}' // CJK Extension A
