@@ -52,6 +52,7 @@ pub enum Command {
     /// Add a part to a story.
     #[command(subcommand)]
     Add(AddCommand),
+    Diff(commands::diff::Args),
     Edit(commands::edit::Args),
     Fmt(commands::fmt::Args),
     Init(commands::init::Args),
@@ -133,6 +134,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
         Command::Add(AddCommand::Section(args)) => commands::faq::add_section(&args, &ui),
         Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
+        Command::Diff(args) => commands::diff::run(&args, &ui),
         Command::Edit(args) => commands::edit::run(&args, &ui),
         Command::Fmt(args) => commands::fmt::run(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),

@@ -232,6 +232,265 @@ impl Git {
     }
 }
 
+/// One side of a changed file: its path and, for a file in git's object
+/// store, its blob id (`None` for a file in the working tree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    pub path: String,
+    pub blob: Option<String>,
+}
+
+/// A file that differs between two sides: absent on one side when it was
+/// added or deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDelta {
+    pub old: Option<FileRef>,
+    pub new: Option<FileRef>,
+}
+
+/// A commit, as `lede log` shows it.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author: Identity,
+    /// Seconds since the epoch, and the author's offset from UTC in minutes.
+    pub time: i64,
+    pub offset_minutes: i32,
+    pub message: String,
+}
+
+/// A commit that changed one file, with the file's versions before and after.
+#[derive(Debug, Clone)]
+pub struct Touch {
+    pub commit: CommitInfo,
+    pub old: Option<FileRef>,
+    pub new: Option<FileRef>,
+}
+
+impl Git {
+    /// The commit id a revision names.
+    pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
+        let commit = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|_| GitError::UnknownRevision {
+                rev: rev.to_owned(),
+            })?;
+        Ok(commit.id().to_string())
+    }
+
+    /// Whether the local branch `name` exists.
+    pub fn has_branch(&self, name: &str) -> bool {
+        self.repo.find_branch(name, git2::BranchType::Local).is_ok()
+    }
+
+    /// The contents of a blob.
+    pub fn read_blob(&self, id: &str) -> Result<Vec<u8>, GitError> {
+        let oid = git2::Oid::from_str(id)?;
+        Ok(self.repo.find_blob(oid)?.content().to_vec())
+    }
+
+    /// The files under `prefixes` that differ between revision `from` and
+    /// revision `to`, or the working tree (with untracked files) when `to` is
+    /// `None`. Trees are compared by object id, so unchanged directories are
+    /// skipped without being read: the cost follows the size of the change,
+    /// not of the archive.
+    pub fn changed_files(
+        &self,
+        from: &str,
+        to: Option<&str>,
+        prefixes: &[&str],
+    ) -> Result<Vec<FileDelta>, GitError> {
+        let old_tree = self.tree_at(from)?;
+        let mut options = git2::DiffOptions::new();
+        for prefix in prefixes {
+            options.pathspec(*prefix);
+        }
+        options.ignore_submodules(true);
+        let diff = match to {
+            Some(to) => {
+                let new_tree = self.tree_at(to)?;
+                self.repo
+                    .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut options))?
+            }
+            None => {
+                options.include_untracked(true).recurse_untracked_dirs(true);
+                self.repo
+                    .diff_tree_to_workdir_with_index(Some(&old_tree), Some(&mut options))?
+            }
+        };
+        let side = |file: git2::DiffFile<'_>, blob: bool| -> Option<FileRef> {
+            let path = file.path()?.to_str()?.to_owned();
+            Some(FileRef {
+                path,
+                blob: blob.then(|| file.id().to_string()),
+            })
+        };
+        let mut deltas = Vec::new();
+        for delta in diff.deltas() {
+            let (had_old, has_new) = match delta.status() {
+                git2::Delta::Added | git2::Delta::Untracked => (false, true),
+                git2::Delta::Deleted => (true, false),
+                git2::Delta::Modified
+                | git2::Delta::Typechange
+                | git2::Delta::Renamed
+                | git2::Delta::Copied => (true, true),
+                _ => continue,
+            };
+            deltas.push(FileDelta {
+                old: if had_old {
+                    side(delta.old_file(), true)
+                } else {
+                    None
+                },
+                new: if has_new {
+                    side(delta.new_file(), to.is_some())
+                } else {
+                    None
+                },
+            });
+        }
+        Ok(deltas)
+    }
+
+    /// The path of the first file named `file_name` under `dir` at `rev`.
+    pub fn find_file_at(
+        &self,
+        rev: &str,
+        dir: &str,
+        file_name: &str,
+    ) -> Result<Option<String>, GitError> {
+        let tree = self.tree_at(rev)?;
+        Ok(find_in_tree(&self.repo, &tree, dir, file_name))
+    }
+
+    /// Every commit reachable from `start` that changed a file named
+    /// `file_name` under `dir`, newest first, following the file when it
+    /// moves to another directory. A merge is listed only when its version
+    /// of the file matches none of its parents' (a resolved conflict), as
+    /// `git log` does.
+    pub fn history(&self, start: &str, dir: &str, file_name: &str) -> Result<Vec<Touch>, GitError> {
+        let start_id = self.resolve(start)?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        walk.push(git2::Oid::from_str(&start_id)?)?;
+        let start_tree = self.tree_at(&start_id)?;
+        let mut tracked = find_in_tree(&self.repo, &start_tree, dir, file_name);
+        let blob_at = |tree: &git2::Tree<'_>, path: &str| {
+            tree.get_path(Path::new(path)).ok().map(|entry| entry.id())
+        };
+        let mut touches = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let tree = commit.tree()?;
+            let parents: Vec<git2::Tree<'_>> = commit
+                .parents()
+                .map(|p| p.tree())
+                .collect::<Result<_, _>>()?;
+            if let Some(path) = &tracked {
+                let here = blob_at(&tree, path);
+                if here.is_some() && parents.iter().any(|parent| blob_at(parent, path) == here) {
+                    continue;
+                }
+            }
+            let mut options = git2::DiffOptions::new();
+            options.pathspec(dir);
+            let diff =
+                self.repo
+                    .diff_tree_to_tree(parents.first(), Some(&tree), Some(&mut options))?;
+            let named = |file: git2::DiffFile<'_>| -> Option<FileRef> {
+                let path = file.path()?.to_str()?.to_owned();
+                (path.rsplit('/').next() == Some(file_name)).then(|| FileRef {
+                    path,
+                    blob: Some(file.id().to_string()),
+                })
+            };
+            let mut old = None;
+            let mut new = None;
+            for delta in diff.deltas() {
+                if !matches!(delta.status(), git2::Delta::Added) {
+                    old = old.or_else(|| named(delta.old_file()));
+                }
+                if !matches!(delta.status(), git2::Delta::Deleted) {
+                    new = new.or_else(|| named(delta.new_file()));
+                }
+            }
+            if old.is_none() && new.is_none() {
+                continue;
+            }
+            if parents.len() > 1 {
+                // A merge that took one side's version of the file changed
+                // nothing that side's own commits do not already show.
+                let kept = |parent: &git2::Tree<'_>| match &new {
+                    Some(file) => blob_at(parent, &file.path).map(|id| id.to_string()) == file.blob,
+                    None => old
+                        .as_ref()
+                        .is_some_and(|file| blob_at(parent, &file.path).is_none()),
+                };
+                if parents.iter().skip(1).any(kept) {
+                    continue;
+                }
+            }
+            tracked = old.as_ref().map(|file| file.path.clone());
+            let author = commit.author();
+            touches.push(Touch {
+                commit: CommitInfo {
+                    id: commit.id().to_string(),
+                    author: Identity {
+                        name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                    },
+                    time: author.when().seconds(),
+                    offset_minutes: author.when().offset_minutes(),
+                    message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+                },
+                old,
+                new,
+            });
+        }
+        Ok(touches)
+    }
+
+    /// Sets `key` to `value` in the repository's own configuration
+    /// (`.git/config`).
+    pub fn set_local_config(&self, key: &str, value: &str) -> Result<(), GitError> {
+        let mut config = self.repo.config()?.open_level(git2::ConfigLevel::Local)?;
+        config.set_str(key, value)?;
+        Ok(())
+    }
+
+    /// A value from git's configuration, as git would see it.
+    pub fn config_value(&self, key: &str) -> Option<String> {
+        self.repo.config().ok()?.get_string(key).ok()
+    }
+}
+
+fn find_in_tree(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    dir: &str,
+    file_name: &str,
+) -> Option<String> {
+    let dir = dir.trim_end_matches('/');
+    let subtree = tree
+        .get_path(Path::new(dir))
+        .ok()?
+        .to_object(repo)
+        .ok()?
+        .into_tree()
+        .ok()?;
+    let mut found = None;
+    let _ = subtree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+        if entry.kind() == Some(git2::ObjectType::Blob) && entry.name().ok() == Some(file_name) {
+            found = Some(format!("{dir}/{parent}{file_name}"));
+            return git2::TreeWalkResult::Abort;
+        }
+        git2::TreeWalkResult::Ok
+    });
+    found
+}
+
 fn identity_from(config: &git2::Config, role: &str) -> Result<Identity, GitError> {
     let from_env = |what: &str| {
         std::env::var(format!("GIT_{role}_{what}"))

@@ -9,8 +9,10 @@
 pub mod change;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod config;
 pub mod diagnostic;
+pub mod diff_render;
 pub mod document;
 pub mod draft;
 pub mod edit;

@@ -250,8 +250,41 @@ fn compare_words(
     }
 }
 
+/// White space within a paragraph: at most one line break.
 fn is_plain_space(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|ch| ch.is_whitespace() && ch != '\n')
+    !text.is_empty() && text.chars().all(char::is_whitespace) && text.matches('\n').count() <= 1
+}
+
+/// Where the paragraph that `text` starts in ends: the first blank line.
+fn paragraph_end(text: &str) -> usize {
+    let mut newline = None;
+    for (at, ch) in text.char_indices() {
+        if ch == '\n' {
+            if let Some(first) = newline {
+                return first;
+            }
+            newline = Some(at);
+        } else if !ch.is_whitespace() {
+            newline = None;
+        }
+    }
+    text.len()
+}
+
+/// Where the paragraph that `text` ends in starts: after the last blank line.
+fn paragraph_start(text: &str) -> usize {
+    let mut newline = None;
+    for (at, ch) in text.char_indices().rev() {
+        if ch == '\n' {
+            if let Some(last) = newline {
+                return last + 1;
+            }
+            newline = Some(at);
+        } else if !ch.is_whitespace() {
+            newline = None;
+        }
+    }
+    0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,8 +404,8 @@ fn is_mark(ch: char) -> bool {
 }
 
 /// Groups the pieces into hunks: each change with up to `CONTEXT_WORDS`
-/// words of unchanged text on either side, never reaching past a line
-/// break; changes closer than that share a hunk.
+/// words of unchanged text on either side, never reaching into another
+/// paragraph; changes closer than that share a hunk.
 fn hunks(old: &str, new: &str, pieces: &[Piece]) -> Vec<Hunk> {
     let mut hunks: Vec<Hunk> = Vec::new();
     let mut open: Option<Hunk> = None;
@@ -381,7 +414,10 @@ fn hunks(old: &str, new: &str, pieces: &[Piece]) -> Vec<Hunk> {
             let Some(hunk) = open.as_mut() else { continue };
             let text = &new[piece.new.clone()];
             let is_last = index + 1 == pieces.len();
-            if !is_last && !text.contains('\n') && words_at_most(text, 2 * CONTEXT_WORDS) {
+            if !is_last
+                && paragraph_end(text) == text.len()
+                && words_at_most(text, 2 * CONTEXT_WORDS)
+            {
                 hunk.segments.push(Segment::Equal(text.to_owned()));
                 continue;
             }
@@ -444,10 +480,10 @@ fn words_at_most(text: &str, limit: usize) -> bool {
     text.split_whitespace().take(limit + 1).count() <= limit
 }
 
-/// The first `n` words of `text` up to its first line break, and whether
-/// anything on that line was left out.
+/// The first `n` words of `text` up to the end of its paragraph, and
+/// whether anything in that paragraph was left out.
 fn head(text: &str, n: usize) -> (&str, bool) {
-    let line_end = text.find('\n').unwrap_or(text.len());
+    let line_end = paragraph_end(text);
     let line = &text[..line_end];
     let mut words = 0;
     let mut in_word = false;
@@ -468,10 +504,10 @@ fn head(text: &str, n: usize) -> (&str, bool) {
     (line, false)
 }
 
-/// The last `n` words of `text` after its last line break, and whether
-/// anything on that line was left out.
+/// The last `n` words of `text` in its last paragraph, and whether
+/// anything in that paragraph was left out.
 fn tail(text: &str, n: usize) -> (&str, bool) {
-    let line_start = text.rfind('\n').map_or(0, |at| at + 1);
+    let line_start = paragraph_start(text);
     let line = &text[line_start..];
     let mut words = 0;
     let mut in_word = false;
@@ -589,6 +625,23 @@ mod tests {
         assert_eq!(diff_text(&old, &far, Granularity::Word).hunks.len(), 2);
         let near = old.replace("w5 ", "five ").replace("w9 ", "nine ");
         assert_eq!(diff_text(&old, &near, Granularity::Word).hunks.len(), 1);
+    }
+
+    #[test]
+    fn context_and_joins_cross_soft_line_breaks_but_not_paragraphs() {
+        assert_eq!(
+            marked(
+                "The vote was\nheld on Monday.",
+                "The vote took place\non Monday."
+            ),
+            "The vote [-was\nheld-]{+took place+}\non Monday."
+        );
+        let old = "First paragraph ends here.\n\nSecond begins with Astana and goes on.";
+        let new = old.replace("Astana", "Washington");
+        assert_eq!(
+            marked(old, &new),
+            "Second begins with [-Astana-]{+Washington+} and goes on."
+        );
     }
 
     #[test]
