@@ -55,12 +55,15 @@ pub enum Command {
     Diff(commands::diff::Args),
     Edit(commands::edit::Args),
     Fmt(commands::fmt::Args),
+    GitDiff(commands::git_diff::Args),
     Init(commands::init::Args),
     List(commands::list::Args),
+    Log(commands::log::Args),
     New(commands::new::Args),
     /// Remove a part from a story.
     #[command(subcommand)]
     Rm(RmCommand),
+    Setup(commands::setup::Args),
     Show(commands::show::Args),
     /// Manage topic records.
     #[command(subcommand)]
@@ -137,9 +140,12 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Diff(args) => commands::diff::run(&args, &ui),
         Command::Edit(args) => commands::edit::run(&args, &ui),
         Command::Fmt(args) => commands::fmt::run(&args, &ui),
+        Command::GitDiff(args) => commands::git_diff::run(&args, &ui),
+        Command::Setup(args) => commands::setup::run(&args, &ui),
         Command::Init(args) => commands::init::run(&args, &ui),
         Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
         Command::List(args) => commands::list::run(&args, &ui),
+        Command::Log(args) => commands::log::run(&args, &ui),
         Command::New(args) => commands::new::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),

@@ -198,6 +198,20 @@ fn render_change(out: &mut String, change: &Change, painter: &Painter) {
                 let _ = writeln!(out, "    {}", indent(&hunk_text(hunk, painter), "    "));
             }
         }
+        ChangeKind::Added { value, .. } if is_scalar(value) => {
+            let _ = writeln!(
+                out,
+                "  {label}: {}",
+                painter.added(&printable(scalar_or_list(value)))
+            );
+        }
+        ChangeKind::Removed { value, .. } if is_scalar(value) => {
+            let _ = writeln!(
+                out,
+                "  {label}: {}",
+                painter.removed(&printable(scalar_or_list(value)))
+            );
+        }
         ChangeKind::Added { value, .. } => {
             let _ = writeln!(out, "  {label}: {}", painter.added("added"));
             for line in value_lines(value) {
@@ -256,6 +270,26 @@ fn unwrap_lines(text: &str) -> String {
 
 fn indent(text: &str, by: &str) -> String {
     text.replace('\n', &format!("\n{by}"))
+}
+
+/// A value short enough to show on its label's line: not a table, not
+/// multi-line text.
+fn is_scalar(value: &Json) -> bool {
+    match value {
+        Json::Object(_) => false,
+        Json::Array(items) => items
+            .iter()
+            .all(|item| !item.is_object() && !item.is_array()),
+        Json::String(text) => !text.contains('\n'),
+        _ => true,
+    }
+}
+
+fn scalar_or_list(value: &Json) -> String {
+    match value {
+        Json::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        other => scalar(other),
+    }
 }
 
 /// A scalar as people write it: strings without quotes, the rest as JSON.

@@ -64,6 +64,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let commit = change
         .finish("init: new lede newsroom")
         .map_err(change_error)?;
+    // The drivers .gitattributes names live in this clone's .git/config.
+    Git::open(&root)
+        .and_then(|git| super::setup::register(&git))
+        .map_err(|e| {
+            CommandError::new(e.to_string())
+                .hint("run `lede setup` to register lede's git diff driver")
+        })?;
     if !ui.quiet {
         let place = if created {
             "new git repository"
@@ -75,6 +82,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Some(id) => println!("Committed as {}.", &id[..12.min(id.len())]),
             None => println!("The files are not committed (--no-commit)."),
         }
+        println!("Registered lede's git diff driver, so `git diff` shows stories word by word.");
         println!("Next: add topics in topics/ and stories in stories/, then run `lede validate`.");
     }
     Ok(Outcome::Success)

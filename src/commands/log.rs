@@ -1,0 +1,321 @@
+//! `lede log`: a story's history: who changed it, when, how its status
+//! moved, when it went public, and (with `-p`) what each commit changed.
+
+use std::fmt::Write as _;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use crate::cli::Ui;
+use crate::compare::published_branch;
+use crate::config::Config;
+use crate::diff_render::{TextStyle, render_text};
+use crate::document::format_instant;
+use crate::error::{CommandError, Outcome};
+use crate::git::{FileRef, Git, Touch};
+use crate::record_diff::{RecordDiff, Version, diff_versions};
+use crate::repo;
+use crate::word_diff::Granularity;
+
+/// Show a story's history.
+///
+/// Every commit that changed the story, newest first, following it when it
+/// moved to another directory: author, date, message, the status change it
+/// made, and the commits that published it (from the published branch).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The story's slug.
+    pub slug: String,
+
+    /// Show what each commit changed, part by part and word by word.
+    #[arg(short = 'p', long = "patch")]
+    pub patch: bool,
+
+    /// Start from this revision instead of HEAD.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub rev: String,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// One event in a story's history.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub commit: String,
+    /// `working` for the newsroom's branch, `published` for the public one.
+    pub branch: &'static str,
+    /// created, edited, moved, deleted, status, published, unpublished.
+    pub event: &'static str,
+    pub author: Author,
+    /// RFC 3339, in the author's time zone.
+    pub time: String,
+    pub subject: String,
+    pub message: String,
+    pub old_path: Option<String>,
+    pub new_path: Option<String>,
+    pub status: Option<Transition>,
+    /// `Key: value` lines at the end of the message (`Story`, `Revision`,
+    /// `Items`, `Approved-by`, ...).
+    pub trailers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<RecordDiff>,
+    #[serde(skip)]
+    seconds: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Transition {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+    let root = repo::discover(&ui.cwd)?;
+    let config = Config::load(&root)?;
+    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+    let file_name = format!("{}.toml", args.slug);
+    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
+    let mut entries = Vec::new();
+    for touch in git
+        .history(&args.rev, "stories", &file_name)
+        .map_err(git_error)?
+    {
+        entries.push(entry(&git, touch, "working", args.patch, &args.slug)?);
+    }
+    let branch = published_branch(&config);
+    if git.has_branch(&branch) {
+        let published = git
+            .history(&format!("refs/heads/{branch}"), "stories", &file_name)
+            .map_err(git_error)?;
+        for touch in published {
+            entries.push(entry(&git, touch, "published", args.patch, &args.slug)?);
+        }
+    }
+    if entries.is_empty() {
+        return Err(CommandError::new(format!(
+            "no commit in {} has a story `{}`",
+            args.rev, args.slug
+        ))
+        .hint("`lede list` shows the slugs; a story not yet committed has no history"));
+    }
+    // Newest first; the sort is stable, so each branch keeps git's order.
+    entries.sort_by(|a, b| b.seconds.cmp(&a.seconds));
+    let output = match args.format {
+        Format::Json => {
+            let document = serde_json::json!({ "slug": args.slug, "entries": entries });
+            let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
+            json.push('\n');
+            json
+        }
+        Format::Text => render(&entries, ui.color_stdout),
+    };
+    print!("{output}");
+    Ok(Outcome::Success)
+}
+
+fn entry(
+    git: &Git,
+    touch: Touch,
+    branch: &'static str,
+    patch: bool,
+    slug: &str,
+) -> Result<Entry, CommandError> {
+    let read = |file: &Option<FileRef>| -> Result<Option<(String, Vec<u8>)>, CommandError> {
+        let Some(file) = file else { return Ok(None) };
+        let Some(blob) = &file.blob else {
+            return Ok(None);
+        };
+        let bytes = git
+            .read_blob(blob)
+            .map_err(|e| CommandError::new(e.to_string()))?;
+        Ok(Some((file.path.clone(), bytes)))
+    };
+    let old = read(&touch.old)?;
+    let new = read(&touch.new)?;
+    let status_of = |side: &Option<(String, Vec<u8>)>| -> Option<String> {
+        let (_, bytes) = side.as_ref()?;
+        let text = std::str::from_utf8(bytes).ok()?;
+        let table: toml::Table = toml::from_str(crate::source::strip_bom(text)).ok()?;
+        table.get("status")?.as_str().map(str::to_owned)
+    };
+    let (old_status, new_status) = (status_of(&old), status_of(&new));
+    let status = (old_status != new_status).then(|| Transition {
+        from: old_status.clone(),
+        to: new_status.clone(),
+    });
+    let moved = matches!((&old, &new), (Some((a, _)), Some((b, _))) if a != b);
+    let event = match (branch, &old, &new) {
+        ("published", _, None) => "unpublished",
+        ("published", _, _) => "published",
+        (_, None, _) => "created",
+        (_, _, None) => "deleted",
+        _ if moved => "moved",
+        _ if status.is_some() => "status",
+        _ => "edited",
+    };
+    let diff = patch.then(|| {
+        diff_versions(
+            "story",
+            slug,
+            old.as_ref().map(|(path, bytes)| Version {
+                path,
+                side: "before",
+                bytes,
+            }),
+            new.as_ref().map(|(path, bytes)| Version {
+                path,
+                side: "after",
+                bytes,
+            }),
+            Granularity::Word,
+        )
+    });
+    let commit = touch.commit;
+    let local = commit.time + i64::from(commit.offset_minutes) * 60;
+    let offset = commit.offset_minutes;
+    let zone = if offset == 0 {
+        "Z".to_owned()
+    } else {
+        format!(
+            "{}{:02}:{:02}",
+            if offset < 0 { '-' } else { '+' },
+            offset.abs() / 60,
+            offset.abs() % 60
+        )
+    };
+    let time = format_instant(local).replace('Z', &zone);
+    let message = commit.message.trim_end().to_owned();
+    Ok(Entry {
+        commit: commit.id,
+        branch,
+        event,
+        author: Author {
+            name: commit.author.name,
+            email: commit.author.email,
+        },
+        time,
+        subject: message.lines().next().unwrap_or_default().to_owned(),
+        trailers: trailers(&message),
+        message,
+        old_path: touch.old.map(|f| f.path),
+        new_path: touch.new.map(|f| f.path),
+        status,
+        diff,
+        seconds: commit.time,
+    })
+}
+
+/// The `Key: value` lines of a message's last paragraph, as git's
+/// `interpret-trailers` reads them.
+fn trailers(message: &str) -> Vec<(String, String)> {
+    let Some((_, last)) = message.trim_end().rsplit_once("\n\n") else {
+        return Vec::new();
+    };
+    let parsed: Option<Vec<(String, String)>> = last
+        .lines()
+        .map(|line| {
+            let (key, value) = line.split_once(": ")?;
+            let is_token =
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            is_token.then(|| (key.to_owned(), value.trim().to_owned()))
+        })
+        .collect();
+    parsed.unwrap_or_default()
+}
+
+fn render(entries: &[Entry], color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let text = |value: &str| crate::diagnostic::printable(value.to_owned());
+    let mut out = String::new();
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let short = &entry.commit[..12.min(entry.commit.len())];
+        let event = match entry.branch {
+            "published" => paint("1;32", entry.event),
+            _ => paint("1", entry.event),
+        };
+        let _ = writeln!(
+            out,
+            "{} {event}  {}  {} <{}>",
+            paint("33", short),
+            entry.time,
+            text(&entry.author.name),
+            text(&entry.author.email)
+        );
+        let _ = writeln!(out, "    {}", text(&entry.subject));
+        if let Some(status) = &entry.status {
+            let _ = writeln!(
+                out,
+                "    status: {} → {}",
+                status.from.as_deref().unwrap_or("(none)"),
+                status.to.as_deref().unwrap_or("(none)")
+            );
+        }
+        if entry.event == "moved"
+            && let (Some(old), Some(new)) = (&entry.old_path, &entry.new_path)
+        {
+            let _ = writeln!(out, "    moved: {} → {}", text(old), text(new));
+        }
+        if entry.branch == "published" && !entry.trailers.is_empty() {
+            let trailers: Vec<String> = entry
+                .trailers
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", text(v)))
+                .collect();
+            let _ = writeln!(out, "    {}", trailers.join(" · "));
+        }
+        if let Some(diff) = &entry.diff {
+            let style = if color {
+                TextStyle::Color
+            } else {
+                TextStyle::Plain
+            };
+            let rendered = render_text(std::slice::from_ref(diff), style);
+            for line in rendered.lines().skip(2) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_come_from_the_last_paragraph_only() {
+        let message = "publish: story\n\nBody text: not a trailer.\nMore.\n\nStory: kazakhstan\nRevision: 2\nItems: faq:why-now";
+        assert_eq!(
+            trailers(message),
+            [
+                ("Story".to_owned(), "kazakhstan".to_owned()),
+                ("Revision".to_owned(), "2".to_owned()),
+                ("Items".to_owned(), "faq:why-now".to_owned())
+            ]
+        );
+        assert!(trailers("subject only").is_empty());
+        assert!(trailers("subject\n\nA paragraph that: is prose\nand goes on").is_empty());
+    }
+}
