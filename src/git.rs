@@ -257,6 +257,7 @@ pub struct CommitInfo {
     pub time: i64,
     pub offset_minutes: i32,
     pub message: String,
+    pub parents: usize,
 }
 
 /// A commit that changed one file, with the file's versions before and after.
@@ -444,6 +445,7 @@ impl Git {
                     time: author.when().seconds(),
                     offset_minutes: author.when().offset_minutes(),
                     message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+                    parents: parents.len(),
                 },
                 old,
                 new,

@@ -51,7 +51,8 @@ pub struct Entry {
     pub commit: String,
     /// `working` for the newsroom's branch, `published` for the public one.
     pub branch: &'static str,
-    /// created, edited, moved, deleted, status, published, unpublished.
+    /// created, edited, moved, deleted, status, merged (a merge whose
+    /// version matches neither parent's), published, unpublished.
     pub event: &'static str,
     pub author: Author,
     /// RFC 3339, in the author's time zone.
@@ -101,6 +102,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             .history(&format!("refs/heads/{branch}"), "stories", &file_name)
             .map_err(git_error)?;
         for touch in published {
+            // The published branch may share history with the working one.
+            if entries.iter().any(|entry| entry.commit == touch.commit.id) {
+                continue;
+            }
             entries.push(entry(&git, touch, "published", args.patch, &args.slug)?);
         }
     }
@@ -112,7 +117,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         .hint("`lede list` shows the slugs; a story not yet committed has no history"));
     }
     // Newest first; the sort is stable, so each branch keeps git's order.
-    entries.sort_by(|a, b| b.seconds.cmp(&a.seconds));
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.seconds));
     let output = match args.format {
         Format::Json => {
             let document = serde_json::json!({ "slug": args.slug, "entries": entries });
@@ -162,6 +167,7 @@ fn entry(
         ("published", _, _) => "published",
         (_, None, _) => "created",
         (_, _, None) => "deleted",
+        _ if touch.commit.parents > 1 => "merged",
         _ if moved => "moved",
         _ if status.is_some() => "status",
         _ => "edited",
@@ -264,13 +270,18 @@ fn render(entries: &[Entry], color: bool) -> String {
             text(&entry.author.email)
         );
         let _ = writeln!(out, "    {}", text(&entry.subject));
-        if let Some(status) = &entry.status {
-            let _ = writeln!(
-                out,
-                "    status: {} → {}",
-                status.from.as_deref().unwrap_or("(none)"),
-                status.to.as_deref().unwrap_or("(none)")
-            );
+        match entry
+            .status
+            .as_ref()
+            .map(|s| (s.from.as_deref(), s.to.as_deref()))
+        {
+            Some((Some(from), Some(to))) => {
+                let _ = writeln!(out, "    status: {} → {}", text(from), text(to));
+            }
+            Some((None, Some(to))) => {
+                let _ = writeln!(out, "    status: {}", text(to));
+            }
+            _ => {}
         }
         if entry.event == "moved"
             && let (Some(old), Some(new)) = (&entry.old_path, &entry.new_path)
