@@ -432,6 +432,12 @@ fn log_follows_a_story_through_edits_moves_and_status_changes() {
             .replace("status = \"published\"", "status = \"draft\""),
     );
     repo.git(&["commit", "-qam", "Move to 2026 and reopen"]);
+    repo.write(
+        &moved,
+        repo.read(&moved)
+            .replace("status = \"draft\"", "status = \"in_review\""),
+    );
+    repo.git(&["commit", "-qam", "Submit for review"]);
 
     let output = repo.lede().args(["log", SLUG]).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -450,11 +456,11 @@ fn log_follows_a_story_through_edits_moves_and_status_changes() {
         .iter()
         .map(|e| e["event"].as_str().unwrap())
         .collect();
-    assert_eq!(events, ["moved", "edited", "created"]);
-    assert_eq!(report["entries"][0]["status"]["from"], "published");
-    assert_eq!(report["entries"][0]["status"]["to"], "draft");
+    assert_eq!(events, ["status", "moved", "edited", "created"]);
+    assert_eq!(report["entries"][1]["status"]["from"], "published");
+    assert_eq!(report["entries"][1]["status"]["to"], "draft");
     assert_eq!(
-        report["entries"][1]["diff"]["changes"][1]["path"],
+        report["entries"][2]["diff"]["changes"][1]["path"],
         "faq/what-changes"
     );
 

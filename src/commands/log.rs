@@ -150,17 +150,32 @@ fn entry(
     };
     let old = read(&touch.old)?;
     let new = read(&touch.new)?;
-    let status_of = |side: &Option<(String, Vec<u8>)>| -> Option<String> {
+    let table_of = |side: &Option<(String, Vec<u8>)>| -> Option<toml::Table> {
         let (_, bytes) = side.as_ref()?;
         let text = std::str::from_utf8(bytes).ok()?;
-        let table: toml::Table = toml::from_str(crate::source::strip_bom(text)).ok()?;
-        table.get("status")?.as_str().map(str::to_owned)
+        toml::from_str(crate::source::strip_bom(text)).ok()
     };
-    let (old_status, new_status) = (status_of(&old), status_of(&new));
+    let (old_table, new_table) = (table_of(&old), table_of(&new));
+    let status_of = |table: &Option<toml::Table>| -> Option<String> {
+        table.as_ref()?.get("status")?.as_str().map(str::to_owned)
+    };
+    let (old_status, new_status) = (status_of(&old_table), status_of(&new_table));
     let status = (old_status != new_status).then(|| Transition {
         from: old_status.clone(),
         to: new_status.clone(),
     });
+    // A commit that changed only the status (and the time stamp that goes
+    // with it) is a workflow step, not an edit.
+    let content = |table: &Option<toml::Table>| {
+        table.clone().map(|mut table| {
+            table.remove("status");
+            table.remove("updated");
+            table
+        })
+    };
+    let only_status = status.is_some()
+        && content(&old_table).is_some()
+        && content(&old_table) == content(&new_table);
     let moved = matches!((&old, &new), (Some((a, _)), Some((b, _))) if a != b);
     let event = match (branch, &old, &new) {
         ("published", _, None) => "unpublished",
@@ -169,7 +184,7 @@ fn entry(
         (_, _, None) => "deleted",
         _ if touch.commit.parents > 1 => "merged",
         _ if moved => "moved",
-        _ if status.is_some() => "status",
+        _ if only_status => "status",
         _ => "edited",
     };
     let diff = patch.then(|| {
