@@ -60,13 +60,7 @@ pub enum CompareError {
 /// The branch that holds published records (`[publish] branch` in
 /// lede.toml, `published` by default).
 pub fn published_branch(config: &Config) -> String {
-    config
-        .publish
-        .as_ref()
-        .and_then(|table| table.get("branch"))
-        .and_then(|value| value.as_str())
-        .unwrap_or(PUBLISHED)
-        .to_owned()
+    config.publish.branch.clone()
 }
 
 /// Resolves `working`, `published` or any git revision.

@@ -21,12 +21,61 @@ pub struct Config {
     pub newsroom: Newsroom,
     #[serde(default)]
     pub validate: ValidateConfig,
-    /// Read by the workflow commands; accepted here so that a newsroom can
-    /// configure them before they exist in its lede version.
     #[serde(default)]
-    pub workflow: Option<toml::Table>,
+    pub workflow: WorkflowConfig,
     #[serde(default)]
-    pub publish: Option<toml::Table>,
+    pub publish: PublishConfig,
+}
+
+/// `[workflow]`: who may move a story towards the public.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowConfig {
+    /// A story must be approved (`lede approve`) before it is published.
+    #[serde(default = "yes")]
+    pub require_approval: bool,
+    /// The approver must not have authored any content change since the
+    /// story was last published.
+    #[serde(default = "yes")]
+    pub distinct_reviewer: bool,
+    /// Approval commits must carry a good signature (`git verify-commit`).
+    #[serde(default)]
+    pub require_signed: bool,
+}
+
+impl Default for WorkflowConfig {
+    fn default() -> Self {
+        WorkflowConfig {
+            require_approval: true,
+            distinct_reviewer: true,
+            require_signed: false,
+        }
+    }
+}
+
+/// `[publish]`: where published records go.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    /// The branch that holds published records, as published.
+    #[serde(default = "published_branch")]
+    pub branch: String,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            branch: published_branch(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn published_branch() -> String {
+    "published".to_owned()
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

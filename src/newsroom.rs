@@ -115,13 +115,7 @@ pub fn story_text(root: &Path, slug: &str, source: &Source) -> Result<(String, S
     let file_name = format!("{slug}.toml");
     match source {
         Source::WorkingTree => {
-            let entry = repo::walk_records(root)?
-                .into_iter()
-                .find(|entry| {
-                    entry.kind == EntryKind::Record(Collection::Story)
-                        && entry.display.rsplit('/').next() == Some(file_name.as_str())
-                })
-                .ok_or_else(missing)?;
+            let entry = repo::find_story(root, slug)?.ok_or_else(missing)?;
             let text = std::fs::read_to_string(&entry.path).map_err(|source| {
                 ReadError::Repo(RepoError::Io {
                     path: entry.path.clone(),

@@ -135,6 +135,57 @@ pub fn walk_records(root: &Path) -> Result<Vec<Entry>, RepoError> {
     Ok(entries)
 }
 
+/// The topic records alone: `topics/` holds no subdirectories, so this is
+/// one directory read however many stories the newsroom has.
+pub fn walk_topics(root: &Path) -> Result<Vec<Entry>, RepoError> {
+    let mut entries = Vec::new();
+    let topics = root.join(TOPICS_DIR);
+    if topics.is_dir() {
+        walk_dir(root, &topics, false, &mut entries)?;
+    }
+    entries.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(entries)
+}
+
+/// The story file for `slug` in the working tree. Stories are usually one
+/// directory deep (`stories/<yyyy>/<slug>.toml`), so those places are
+/// looked at first; only when the story is not there is the whole
+/// collection walked.
+pub fn find_story(root: &Path, slug: &str) -> Result<Option<Entry>, RepoError> {
+    let file_name = format!("{slug}.toml");
+    let stories = root.join(STORIES_DIR);
+    let mut candidates = vec![stories.join(&file_name)];
+    if let Ok(dirs) = std::fs::read_dir(&stories) {
+        for dir in dirs.flatten() {
+            if dir.file_type().is_ok_and(|t| t.is_dir())
+                && !dir.file_name().to_string_lossy().starts_with('.')
+            {
+                candidates.push(dir.path().join(&file_name));
+            }
+        }
+    }
+    let found: Vec<&PathBuf> = candidates
+        .iter()
+        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+        .collect();
+    if let [only] = found.as_slice() {
+        let display = only
+            .strip_prefix(root)
+            .unwrap_or(only)
+            .to_string_lossy()
+            .replace('\\', "/");
+        return Ok(Some(Entry {
+            path: (*only).clone(),
+            display,
+            kind: EntryKind::Record(Collection::Story),
+        }));
+    }
+    // Deeper, or in more than one place: the full walk decides, as before.
+    Ok(walk_records(root)?
+        .into_iter()
+        .find(|entry| entry.kind == EntryKind::Record(Collection::Story) && entry.stem() == slug))
+}
+
 fn walk_dir(
     root: &Path,
     dir: &Path,

@@ -400,7 +400,7 @@ pub struct KnownTopics(HashSet<String>);
 impl KnownTopics {
     pub fn read(root: &Path) -> Result<KnownTopics, RepoError> {
         Ok(KnownTopics(
-            repo::walk_records(root)?
+            repo::walk_topics(root)?
                 .iter()
                 .filter(|entry| entry.kind == EntryKind::Record(Collection::Topic))
                 .map(|entry| entry.stem().to_owned())
