@@ -41,21 +41,24 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// A lock on a repository, held while a command changes it: a file created
-/// exclusively in git's directory, removed when the lock is dropped.
+/// A lock on a repository, held while a command changes it: an advisory
+/// lock (`flock`) on `.git/lede.lock`. The operating system releases it when
+/// the process ends, however it ends, so a lede killed mid-command never
+/// leaves the repository locked. The file stays; it only names the last
+/// holder.
 #[derive(Debug)]
 pub struct RepoLock {
-    path: PathBuf,
+    _file: std::fs::File,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
     #[error(
-        "another lede command is changing this repository ({}); wait for it to finish, or delete that file if no lede is running",
-        .0.display()
+        "another lede command (process {holder}) is changing this repository; wait for it to finish ({})",
+        .path.display()
     )]
-    Held(PathBuf, String),
-    #[error("cannot create {}: {source}", .path.display())]
+    Held { path: PathBuf, holder: String },
+    #[error("cannot lock {}: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -65,27 +68,34 @@ pub enum LockError {
 impl RepoLock {
     pub fn acquire(git_dir: &Path) -> Result<RepoLock, LockError> {
         let path = git_dir.join("lede.lock");
-        match std::fs::OpenOptions::new()
+        let io = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
-            .create_new(true)
+            .create(true)
+            .truncate(false)
             .open(&path)
-        {
-            Ok(mut file) => {
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {
+                use std::io::{Seek, Write};
+                file.set_len(0).map_err(io)?;
+                file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
                 let _ = writeln!(file, "{}", std::process::id());
-                Ok(RepoLock { path })
+                Ok(RepoLock { _file: file })
             }
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                Err(LockError::Held(path, holder.trim().to_owned()))
+                Err(LockError::Held {
+                    path,
+                    holder: holder.trim().to_owned(),
+                })
             }
-            Err(source) => Err(LockError::Io { path, source }),
+            Err(std::fs::TryLockError::Error(source)) => Err(io(source)),
         }
-    }
-}
-
-impl Drop for RepoLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
     }
 }
 
@@ -121,7 +131,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = RepoLock::acquire(dir.path()).unwrap();
         let second = RepoLock::acquire(dir.path());
-        assert!(matches!(second, Err(LockError::Held(..))));
+        assert!(matches!(second, Err(LockError::Held { .. })));
         drop(first);
         assert!(RepoLock::acquire(dir.path()).is_ok());
     }

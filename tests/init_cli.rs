@@ -225,7 +225,9 @@ fn a_second_lede_waits_its_turn() {
     let home = tempfile::tempdir().unwrap();
     let root = home.path();
     git(root, &["init", "-q", "-b", "main"]);
-    std::fs::write(root.join(".git/lede.lock"), "12345\n").unwrap();
+    // Another process holds the lock (this test, standing in for it).
+    let held = std::fs::File::create(root.join(".git/lede.lock")).unwrap();
+    held.try_lock().unwrap();
     let output = lede_command(root)
         .current_dir(root)
         .arg("init")
@@ -238,4 +240,13 @@ fn a_second_lede_waits_its_turn() {
         stderr(&output)
     );
     assert!(!root.join("lede.toml").exists());
+    // A lock file left behind by a lede that was killed does not block:
+    // the lock itself ended with its process.
+    drop(held);
+    let output = lede_command(root)
+        .current_dir(root)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
 }
