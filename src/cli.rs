@@ -52,6 +52,7 @@ pub enum Command {
     /// Add a part to a story.
     #[command(subcommand)]
     Add(AddCommand),
+    Approve(commands::review::ApproveArgs),
     Diff(commands::diff::Args),
     Edit(commands::edit::Args),
     Fmt(commands::fmt::Args),
@@ -60,11 +61,13 @@ pub enum Command {
     List(commands::list::Args),
     Log(commands::log::Args),
     New(commands::new::Args),
+    Reject(commands::review::RejectArgs),
     /// Remove a part from a story.
     #[command(subcommand)]
     Rm(RmCommand),
     Setup(commands::setup::Args),
     Show(commands::show::Args),
+    Submit(commands::review::SubmitArgs),
     /// Manage topic records.
     #[command(subcommand)]
     Topic(TopicCommand),
@@ -148,6 +151,9 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Log(args) => commands::log::run(&args, &ui),
         Command::New(args) => commands::new::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),
+        Command::Submit(args) => commands::review::submit(&args, &ui),
+        Command::Approve(args) => commands::review::approve(&args, &ui),
+        Command::Reject(args) => commands::review::reject(&args, &ui),
         Command::Validate(args) => commands::validate::run(&args, &ui),
     }
 }

@@ -31,6 +31,10 @@ pub enum GitError {
     IndexLocked(PathBuf),
     #[error("{rev} is not a revision in this repository")]
     UnknownRevision { rev: String },
+    #[error(
+        "the branch `{0}` moved while lede was writing to it (another publish?); nothing was lost, run the command again"
+    )]
+    Moved(String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }

@@ -229,7 +229,7 @@ fn entry(
         },
         time,
         subject: message.lines().next().unwrap_or_default().to_owned(),
-        trailers: trailers(&message),
+        trailers: crate::workflow::trailers(&message),
         message,
         old_path: touch.old.map(|f| f.path),
         new_path: touch.new.map(|f| f.path),
@@ -237,24 +237,6 @@ fn entry(
         diff,
         seconds: commit.time,
     })
-}
-
-/// The `Key: value` lines of a message's last paragraph, as git's
-/// `interpret-trailers` reads them.
-fn trailers(message: &str) -> Vec<(String, String)> {
-    let Some((_, last)) = message.trim_end().rsplit_once("\n\n") else {
-        return Vec::new();
-    };
-    let parsed: Option<Vec<(String, String)>> = last
-        .lines()
-        .map(|line| {
-            let (key, value) = line.split_once(": ")?;
-            let is_token =
-                !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            is_token.then(|| (key.to_owned(), value.trim().to_owned()))
-        })
-        .collect();
-    parsed.unwrap_or_default()
 }
 
 fn render(entries: &[Entry], color: bool) -> String {
@@ -324,24 +306,4 @@ fn render(entries: &[Entry], color: bool) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trailers_come_from_the_last_paragraph_only() {
-        let message = "publish: story\n\nBody text: not a trailer.\nMore.\n\nStory: kazakhstan\nRevision: 2\nItems: faq:why-now";
-        assert_eq!(
-            trailers(message),
-            [
-                ("Story".to_owned(), "kazakhstan".to_owned()),
-                ("Revision".to_owned(), "2".to_owned()),
-                ("Items".to_owned(), "faq:why-now".to_owned())
-            ]
-        );
-        assert!(trailers("subject only").is_empty());
-        assert!(trailers("subject\n\nA paragraph that: is prose\nand goes on").is_empty());
-    }
 }

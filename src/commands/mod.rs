@@ -10,6 +10,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
+pub mod review;
 pub mod revision;
 pub mod setup;
 pub mod show;

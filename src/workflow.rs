@@ -1,0 +1,297 @@
+//! The editorial workflow: which status moves are legal, how each step is
+//! recorded in git, and what the history says about a story's approval.
+//!
+//! Every workflow step is one commit whose message ends in trailers
+//! (`Lede-Action`, `Story`, `Transition`, `Actor`, ...), so the history is the
+//! record of who did what: `lede log` shows it, `lede publish` reads the
+//! approval from it, and `lede validate --since` checks it.
+//!
+//! Identities are what git records: the author name and email of a commit,
+//! which anyone can set. Unless commits are signed and `require_signed` is
+//! on, "distinct reviewer" means a second person who is honest about their
+//! git identity, not a guarantee (docs/workflow.md).
+
+use serde::Serialize;
+
+use crate::git::{Git, GitError, Identity, Touch};
+use crate::record::Status;
+
+pub const ACTION: &str = "Lede-Action";
+pub const STORY: &str = "Story";
+pub const TRANSITION: &str = "Transition";
+pub const ACTOR: &str = "Actor";
+pub const REVISION: &str = "Revision";
+pub const ITEMS: &str = "Items";
+pub const APPROVED_BY: &str = "Approved-by";
+/// On the published branch: the blob id of the working record a publish
+/// was made from, so that an interrupted publish can be recognised.
+pub const WORKING_BLOB: &str = "Working-Blob";
+
+/// Fields that the workflow itself maintains; a change to them alone is
+/// not a change of the story's content.
+pub const WORKFLOW_FIELDS: [&str; 5] = ["status", "updated", "revision", "published", "embargo"];
+
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "draft",
+        Status::InReview => "in_review",
+        Status::Approved => "approved",
+        Status::Published => "published",
+        Status::Retracted => "retracted",
+    }
+}
+
+pub fn parse_status(name: &str) -> Option<Status> {
+    Some(match name {
+        "draft" => Status::Draft,
+        "in_review" => Status::InReview,
+        "approved" => Status::Approved,
+        "published" => Status::Published,
+        "retracted" => Status::Retracted,
+        _ => return None,
+    })
+}
+
+/// The moves out of a status, with the command that makes each.
+pub fn legal_moves(from: Status) -> &'static [(Status, &'static str)] {
+    match from {
+        Status::Draft => &[(Status::InReview, "lede submit")],
+        Status::InReview => &[
+            (Status::Approved, "lede approve"),
+            (Status::Draft, "lede reject"),
+        ],
+        Status::Approved => &[
+            (Status::Published, "lede publish"),
+            (Status::Draft, "any edit"),
+        ],
+        Status::Published => &[
+            (Status::Retracted, "lede retract"),
+            (Status::Draft, "any edit"),
+        ],
+        Status::Retracted => &[],
+    }
+}
+
+/// Whether `from → to` is a legal move; the error names the legal ones.
+pub fn check_move(from: Status, to: Status) -> Result<(), String> {
+    if legal_moves(from).iter().any(|(next, _)| *next == to) {
+        return Ok(());
+    }
+    let legal: Vec<String> = legal_moves(from)
+        .iter()
+        .map(|(next, command)| format!("{} ({command})", status_name(*next)))
+        .collect();
+    let legal = if legal.is_empty() {
+        "none: a retracted story stays retracted".to_owned()
+    } else {
+        legal.join(", ")
+    };
+    Err(format!(
+        "a story cannot go from {} to {}; from {} it can go to: {legal}",
+        status_name(from),
+        status_name(to),
+        status_name(from)
+    ))
+}
+
+/// A commit message: subject, optional body, then trailers.
+pub fn message(subject: &str, body: Option<&str>, trailers: &[(&str, String)]) -> String {
+    let mut text = subject.to_owned();
+    if let Some(body) = body.map(str::trim).filter(|body| !body.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(body);
+    }
+    text.push_str("\n\n");
+    for (key, value) in trailers {
+        // A trailer is one line; a value with a line break would end it.
+        let value = value.replace(['\n', '\r'], " ");
+        text.push_str(&format!("{key}: {value}\n"));
+    }
+    text
+}
+
+/// The `Key: value` lines of a message's last paragraph, as git's
+/// `interpret-trailers` reads them.
+pub fn trailers(message: &str) -> Vec<(String, String)> {
+    let Some((_, last)) = message.trim_end().rsplit_once("\n\n") else {
+        return Vec::new();
+    };
+    let parsed: Option<Vec<(String, String)>> = last
+        .lines()
+        .map(|line| {
+            let (key, value) = line.split_once(": ")?;
+            let is_token =
+                !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            is_token.then(|| (key.to_owned(), value.trim().to_owned()))
+        })
+        .collect();
+    parsed.unwrap_or_default()
+}
+
+pub fn trailer<'a>(trailers: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    trailers
+        .iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A record's content: the table without the fields the workflow maintains.
+/// `None` when the text is not a TOML table.
+pub fn content(text: &str) -> Option<toml::Table> {
+    let mut table: toml::Table = toml::from_str(crate::source::strip_bom(text)).ok()?;
+    for field in WORKFLOW_FIELDS {
+        table.remove(field);
+    }
+    Some(table)
+}
+
+pub fn same_content(a: &str, b: &str) -> bool {
+    matches!((content(a), content(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// What a story's history says about its review since it was last
+/// published.
+#[derive(Debug, Default, Serialize)]
+pub struct Review {
+    /// The newest approval, if the story was approved since its last
+    /// publish.
+    pub approval: Option<Approval>,
+    /// Everyone who changed the story's content since its last publish.
+    pub content_authors: Vec<Identity>,
+    /// When the story was last submitted for review (seconds since 1970).
+    pub submitted_at: Option<i64>,
+    /// The revision last published from the working branch.
+    pub last_revision: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub commit: String,
+    pub approver: Identity,
+    pub time: i64,
+    /// The record as approved.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl serde::Serialize for Identity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Reads a story's history on the working branch, newest first, back to its
+/// last publish.
+pub fn review(git: &Git, start: &str, slug: &str) -> Result<Review, GitError> {
+    let touches = git.history(start, "stories", &format!("{slug}.toml"))?;
+    review_from(git, &touches)
+}
+
+fn text_of(git: &Git, file: &Option<crate::git::FileRef>) -> Option<String> {
+    let blob = file.as_ref()?.blob.as_ref()?;
+    String::from_utf8(git.read_blob(blob).ok()?).ok()
+}
+
+pub fn review_from(git: &Git, touches: &[Touch]) -> Result<Review, GitError> {
+    let mut review = Review::default();
+    for touch in touches {
+        let trailers = trailers(&touch.commit.message);
+        let action = trailer(&trailers, ACTION);
+        if action == Some("publish") {
+            review.last_revision = trailer(&trailers, REVISION).and_then(|r| r.parse().ok());
+            break;
+        }
+        let old = text_of(git, &touch.old);
+        let new = text_of(git, &touch.new);
+        if review.approval.is_none() && action == Some("approve") {
+            review.approval = Some(Approval {
+                commit: touch.commit.id.clone(),
+                approver: touch.commit.author.clone(),
+                time: touch.commit.time,
+                text: new.clone().unwrap_or_default(),
+            });
+        }
+        if review.submitted_at.is_none() && action == Some("submit") {
+            review.submitted_at = Some(touch.commit.time);
+        }
+        let changed_content = match (&old, &new) {
+            (Some(old), Some(new)) => !same_content(old, new),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if changed_content
+            && !review
+                .content_authors
+                .iter()
+                .any(|a| same_person(a, &touch.commit.author))
+        {
+            review.content_authors.push(touch.commit.author.clone());
+        }
+    }
+    Ok(review)
+}
+
+/// Two identities are one person when their emails match (case aside).
+pub fn same_person(a: &Identity, b: &Identity) -> bool {
+    a.email.eq_ignore_ascii_case(&b.email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn illegal_moves_name_the_legal_ones() {
+        assert!(check_move(Status::Draft, Status::InReview).is_ok());
+        assert_eq!(
+            check_move(Status::Draft, Status::Published).unwrap_err(),
+            "a story cannot go from draft to published; from draft it can go to: in_review (lede submit)"
+        );
+        assert_eq!(
+            check_move(Status::InReview, Status::Published).unwrap_err(),
+            "a story cannot go from in_review to published; from in_review it can go to: approved (lede approve), draft (lede reject)"
+        );
+        assert!(
+            check_move(Status::Retracted, Status::Draft)
+                .unwrap_err()
+                .contains("stays retracted")
+        );
+    }
+
+    #[test]
+    fn messages_end_in_trailers_that_read_back() {
+        let text = message(
+            "reject: s",
+            Some("Needs a second source.\nAnd a date."),
+            &[
+                (ACTION, "reject".into()),
+                (STORY, "s".into()),
+                (ACTOR, "Bo <bo@x>".into()),
+            ],
+        );
+        assert_eq!(
+            text,
+            "reject: s\n\nNeeds a second source.\nAnd a date.\n\nLede-Action: reject\nStory: s\nActor: Bo <bo@x>\n"
+        );
+        let read = trailers(&text);
+        assert_eq!(trailer(&read, "lede-action"), Some("reject"));
+        assert_eq!(trailer(&read, ACTOR), Some("Bo <bo@x>"));
+    }
+
+    #[test]
+    fn trailers_come_from_the_last_paragraph_only() {
+        assert!(trailers("subject only").is_empty());
+        assert!(trailers("subject\n\nA paragraph that: is prose\nand goes on").is_empty());
+        let value_with_newline = message("s", None, &[(STORY, "a\nb".into())]);
+        assert_eq!(trailer(&trailers(&value_with_newline), STORY), Some("a b"));
+    }
+
+    #[test]
+    fn workflow_fields_are_not_content() {
+        let a = "status = \"approved\"\nupdated = 2025-01-01T00:00:00Z\nheadline = \"H\"\n";
+        let b = "status = \"published\"\nupdated = 2025-02-01T00:00:00Z\nrevision = 2\nheadline = \"H\"\n";
+        assert!(same_content(a, b));
+        assert!(!same_content(a, &b.replace("\"H\"", "\"H2\"")));
+    }
+}
