@@ -53,6 +53,7 @@ pub enum Command {
     #[command(subcommand)]
     Add(AddCommand),
     Approve(commands::review::ApproveArgs),
+    Correct(commands::correct::CorrectArgs),
     Diff(commands::diff::Args),
     Edit(commands::edit::Args),
     Fmt(commands::fmt::Args),
@@ -61,10 +62,13 @@ pub enum Command {
     List(commands::list::Args),
     Log(commands::log::Args),
     New(commands::new::Args),
+    Publish(commands::publish::Args),
     Reject(commands::review::RejectArgs),
+    Retract(commands::correct::RetractArgs),
     /// Remove a part from a story.
     #[command(subcommand)]
     Rm(RmCommand),
+    Schedule(commands::schedule::Args),
     Setup(commands::setup::Args),
     Show(commands::show::Args),
     Submit(commands::review::SubmitArgs),
@@ -151,6 +155,10 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Log(args) => commands::log::run(&args, &ui),
         Command::New(args) => commands::new::run(&args, &ui),
         Command::Show(args) => commands::show::run(&args, &ui),
+        Command::Publish(args) => commands::publish::run(&args, &ui),
+        Command::Correct(args) => commands::correct::correct(&args, &ui),
+        Command::Retract(args) => commands::correct::retract(&args, &ui),
+        Command::Schedule(args) => commands::schedule::run(&args, &ui),
         Command::Submit(args) => commands::review::submit(&args, &ui),
         Command::Approve(args) => commands::review::approve(&args, &ui),
         Command::Reject(args) => commands::review::reject(&args, &ui),

@@ -128,6 +128,25 @@ impl RecordEditor {
         Ok(())
     }
 
+    /// Appends a correction: a dated note after the existing ones, which
+    /// stay exactly as they are.
+    pub fn add_correction(&mut self, at: &str, note: &str) -> Result<(), EditError> {
+        let at: Value = at
+            .parse()
+            .map_err(|_| EditError::Shape(format!("`{at}` is not a date-time")))?;
+        let corrections = self
+            .document
+            .entry("corrections")
+            .or_insert_with(|| Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+            .as_array_of_tables_mut()
+            .ok_or_else(|| EditError::Shape("`corrections` is not a list of tables".into()))?;
+        let mut entry = Table::new();
+        entry.insert("at", Item::Value(at));
+        entry.insert("note", Item::Value(text_value(note)));
+        corrections.push(entry);
+        Ok(())
+    }
+
     /// Removes a FAQ entry; the others keep their text and order.
     pub fn remove_faq(&mut self, id: &str) -> Result<(), EditError> {
         let faq = self.faq()?;

@@ -35,6 +35,8 @@ pub enum GitError {
         "the branch `{0}` moved while lede was writing to it (another publish?); nothing was lost, run the command again"
     )]
     Moved(String),
+    #[error("git push failed: {0}")]
+    Push(String),
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
@@ -376,6 +378,17 @@ impl Git {
     /// of the file matches none of its parents' (a resolved conflict), as
     /// `git log` does.
     pub fn history(&self, start: &str, dir: &str, file_name: &str) -> Result<Vec<Touch>, GitError> {
+        self.history_limited(start, dir, file_name, usize::MAX)
+    }
+
+    /// The newest `limit` commits of `history`.
+    pub fn history_limited(
+        &self,
+        start: &str,
+        dir: &str,
+        file_name: &str,
+        limit: usize,
+    ) -> Result<Vec<Touch>, GitError> {
         let start_id = self.resolve(start)?;
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
@@ -387,6 +400,9 @@ impl Git {
         };
         let mut touches = Vec::new();
         for oid in walk {
+            if touches.len() >= limit {
+                break;
+            }
             let commit = self.repo.find_commit(oid?)?;
             let tree = commit.tree()?;
             let parents: Vec<git2::Tree<'_>> = commit
@@ -495,6 +511,137 @@ fn find_in_tree(
         git2::TreeWalkResult::Ok
     });
     found
+}
+
+/// What a commit to a branch other than HEAD's changes: files to write (path
+/// and contents) and paths to remove.
+#[derive(Debug, Default)]
+pub struct TreeEdit<'a> {
+    pub write: Vec<(&'a str, &'a [u8])>,
+    pub remove: Vec<&'a str>,
+}
+
+impl Git {
+    /// The commit a local branch points at, or `None` when it does not exist.
+    pub fn branch_tip(&self, name: &str) -> Result<Option<String>, GitError> {
+        match self.repo.find_branch(name, git2::BranchType::Local) {
+            Ok(branch) => Ok(branch.get().target().map(|oid| oid.to_string())),
+            Err(error) if error.code() == ErrorCode::NotFound => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Commits `edit` on top of branch `name`, whose tip must still be
+    /// `expected_tip` (`None`: the branch must not exist yet; the commit is
+    /// then a root commit). The branch moves in one atomic reference update
+    /// that fails if another process moved it first, so two writers can
+    /// never lose each other's commit. HEAD, the index and the working tree
+    /// are not touched.
+    pub fn commit_to_branch(
+        &self,
+        name: &str,
+        expected_tip: Option<&str>,
+        edit: &TreeEdit<'_>,
+        message: &str,
+    ) -> Result<String, GitError> {
+        let author = self.signature("AUTHOR")?;
+        let committer = self
+            .signature("COMMITTER")
+            .unwrap_or_else(|_| author.clone());
+        let parent = match expected_tip {
+            Some(tip) => Some(self.repo.find_commit(git2::Oid::from_str(tip)?)?),
+            None => None,
+        };
+        let base_tree = match &parent {
+            Some(commit) => commit.tree()?,
+            None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for path in &edit.remove {
+            update.remove(*path);
+        }
+        for (path, bytes) in &edit.write {
+            let blob = self.repo.blob(bytes)?;
+            update.upsert(*path, blob, FileMode::Blob);
+        }
+        let tree = self
+            .repo
+            .find_tree(update.create_updated(&self.repo, &base_tree)?)?;
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        let commit = self
+            .repo
+            .commit(None, &author, &committer, message, &tree, &parents)?;
+        let reference = format!("refs/heads/{name}");
+        let log = format!("lede: {}", message.lines().next().unwrap_or_default());
+        let moved = |error: git2::Error| match error.code() {
+            ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists => {
+                GitError::Moved(name.to_owned())
+            }
+            _ => error.into(),
+        };
+        match expected_tip {
+            Some(tip) => {
+                self.repo
+                    .reference_matching(&reference, commit, true, git2::Oid::from_str(tip)?, &log)
+                    .map_err(moved)?;
+            }
+            None => {
+                self.repo
+                    .reference(&reference, commit, false, &log)
+                    .map_err(moved)?;
+            }
+        }
+        Ok(commit.to_string())
+    }
+
+    /// The id git gives these bytes as a blob, without storing them.
+    pub fn blob_id(bytes: &[u8]) -> Result<String, GitError> {
+        Ok(git2::Oid::hash_object(git2::ObjectType::Blob, bytes)?.to_string())
+    }
+
+    /// Whether a commit carries a good signature, as `git verify-commit`
+    /// judges it with the user's keys and git's configuration.
+    pub fn verify_commit(&self, id: &str) -> bool {
+        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(workdir)
+            .args(["verify-commit", id])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    /// Pushes the published branch and the current branch to `remote`
+    /// with the git program, so that the user's credential helpers, SSH
+    /// keys and remote configuration apply.
+    pub fn push(&self, remote: &str, published_branch: &str) -> Result<(), GitError> {
+        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
+        let published = format!("refs/heads/{published_branch}:refs/heads/{published_branch}");
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(workdir)
+            .args(["push", "--quiet", remote, &published, "HEAD"])
+            .output()
+            .map_err(|error| GitError::Push(error.to_string()))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(GitError::Push(
+                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            ))
+        }
+    }
+
+    /// Updates the index entry of `path` to the file as it is in the
+    /// working tree.
+    pub fn refresh_index(&self, path: &str) -> Result<(), GitError> {
+        let mut index = self.repo.index()?;
+        index.add_path(Path::new(path))?;
+        index.write()?;
+        Ok(())
+    }
 }
 
 fn identity_from(config: &git2::Config, role: &str) -> Result<Identity, GitError> {

@@ -1,6 +1,7 @@
 //! One module per command: its arguments (whose doc comments are the help
 //! text) and a `run` that calls the library and prints.
 
+pub mod correct;
 pub mod diff;
 pub mod edit;
 pub mod faq;
@@ -10,8 +11,10 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
+pub mod publish;
 pub mod review;
 pub mod revision;
+pub mod schedule;
 pub mod setup;
 pub mod show;
 pub mod topic;
