@@ -71,6 +71,7 @@ pub enum Command {
     Schedule(commands::schedule::Args),
     Setup(commands::setup::Args),
     Show(commands::show::Args),
+    Status(commands::status::Args),
     Submit(commands::review::SubmitArgs),
     /// Manage topic records.
     #[command(subcommand)]
@@ -159,6 +160,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Correct(args) => commands::correct::correct(&args, &ui),
         Command::Retract(args) => commands::correct::retract(&args, &ui),
         Command::Schedule(args) => commands::schedule::run(&args, &ui),
+        Command::Status(args) => commands::status::run(&args, &ui),
         Command::Submit(args) => commands::review::submit(&args, &ui),
         Command::Approve(args) => commands::review::approve(&args, &ui),
         Command::Reject(args) => commands::review::reject(&args, &ui),

@@ -95,6 +95,9 @@ codes! {
     ControlCharacter = "L050", Error, "text contains a control character";
     BidiCharacter = "L051", Error, "text contains a bidirectional override or isolate character";
     SchemaDirective = "L060", Warning, "the `#:schema` line is missing or points at another schema";
+    IllegalTransition = "L070", Error, "a commit moves a story's status in a way the workflow does not allow (`validate --since`)";
+    PublishedEdited = "L071", Error, "a commit changes a published story's content and keeps it published (`validate --since`)";
+    CorrectionRewritten = "L072", Error, "a commit rewrites or removes an earlier correction (`validate --since`)";
 }
 
 impl std::fmt::Display for Code {

@@ -613,6 +613,41 @@ impl Git {
             .is_ok_and(|status| status.success())
     }
 
+    /// The commits reachable from `head` but not from `since`, oldest
+    /// first, each with its first parent (`None` for a root commit) and
+    /// its number of parents.
+    pub fn range(
+        &self,
+        since: &str,
+        head: &str,
+    ) -> Result<Vec<(CommitInfo, Option<String>)>, GitError> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(git2::Oid::from_str(&self.resolve(head)?)?)?;
+        walk.hide(git2::Oid::from_str(&self.resolve(since)?)?)?;
+        let mut commits = Vec::new();
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let author = commit.author();
+            let parent = commit.parent_ids().next().map(|id| id.to_string());
+            commits.push((
+                CommitInfo {
+                    id: commit.id().to_string(),
+                    author: Identity {
+                        name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                    },
+                    time: author.when().seconds(),
+                    offset_minutes: author.when().offset_minutes(),
+                    message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+                    parents: commit.parent_count(),
+                },
+                parent,
+            ));
+        }
+        Ok(commits)
+    }
+
     /// Pushes the published branch and the current branch to `remote`
     /// with the git program, so that the user's credential helpers, SSH
     /// keys and remote configuration apply.

@@ -237,6 +237,129 @@ pub fn same_person(a: &Identity, b: &Identity) -> bool {
     a.email.eq_ignore_ascii_case(&b.email)
 }
 
+/// The workflow rules for the commits after `since` up to `head`, for a
+/// pull request's CI: status moves are legal (a story reaches `published`
+/// only from `approved`, in a publish commit), a published story's content
+/// is not changed while it stays published, and corrections are only ever
+/// appended. One diagnostic per broken rule, naming the commit.
+pub fn check_history(
+    git: &Git,
+    since: &str,
+    head: &str,
+) -> Result<Vec<crate::diagnostic::Diagnostic>, GitError> {
+    use crate::diagnostic::{Code, Diagnostic};
+    let mut diagnostics = Vec::new();
+    for (commit, parent) in git.range(since, head)? {
+        if commit.parents > 1 {
+            // A merge's changes are checked in the commits it brings in.
+            continue;
+        }
+        let deltas = match &parent {
+            Some(parent) => git.changed_files(parent, Some(&commit.id), &["stories/"])?,
+            None => git
+                .files_at(&commit.id, "stories/")?
+                .into_iter()
+                .map(|path| crate::git::FileDelta {
+                    old: None,
+                    new: Some(crate::git::FileRef { path, blob: None }),
+                })
+                .collect(),
+        };
+        let action = trailer(&trailers(&commit.message), ACTION).map(str::to_owned);
+        let short = &commit.id[..12];
+        let subject = commit.message.lines().next().unwrap_or_default();
+        let read = |file: &Option<crate::git::FileRef>| -> Option<String> {
+            let file = file.as_ref()?;
+            let bytes = match &file.blob {
+                Some(blob) => git.read_blob(blob).ok()?,
+                None => git.read_file_at(&commit.id, &file.path).ok()??,
+            };
+            String::from_utf8(bytes).ok()
+        };
+        for delta in deltas {
+            let Some(new_file) = &delta.new else { continue };
+            if crate::repo::Collection::of(std::path::Path::new(&new_file.path))
+                != Some(crate::repo::Collection::Story)
+            {
+                continue;
+            }
+            let path = new_file.path.clone();
+            let Some(new_text) = read(&delta.new) else {
+                continue;
+            };
+            let old_text = read(&delta.old);
+            let status_of = |text: &str| -> Option<Status> {
+                let table: toml::Table = toml::from_str(crate::source::strip_bom(text)).ok()?;
+                parse_status(table.get("status")?.as_str()?)
+            };
+            let Some(new_status) = status_of(&new_text) else {
+                continue;
+            };
+            let at = format!("commit {short} ({subject})");
+            let Some(old_text) = old_text else {
+                if !matches!(new_status, Status::Draft | Status::InReview) {
+                    diagnostics.push(
+                        Diagnostic::new(&path, Code::IllegalTransition, format!("{at} adds the story as {}", status_name(new_status)))
+                            .hint("a new story starts as a draft and is submitted, approved and published with lede"),
+                    );
+                }
+                continue;
+            };
+            let Some(old_status) = status_of(&old_text) else {
+                continue;
+            };
+            let content_changed = !same_content(&old_text, &new_text);
+            if old_status != new_status {
+                let back_to_draft = new_status == Status::Draft && old_status != Status::Retracted;
+                let published_by_lede = new_status != Status::Published
+                    || (old_status == Status::Approved && action.as_deref() == Some("publish"));
+                if !(back_to_draft
+                    || check_move(old_status, new_status).is_ok() && published_by_lede)
+                {
+                    let why = check_move(old_status, new_status).err().unwrap_or_else(|| {
+                        "a story is published only by `lede publish`".to_owned()
+                    });
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &path,
+                            Code::IllegalTransition,
+                            format!(
+                                "{at} moves the story from {} to {}",
+                                status_name(old_status),
+                                status_name(new_status)
+                            ),
+                        )
+                        .hint(why),
+                    );
+                }
+            } else if new_status == Status::Published && content_changed {
+                diagnostics.push(
+                    Diagnostic::new(&path, Code::PublishedEdited, format!("{at} changes the published story and keeps it published"))
+                        .hint("an edit of a published story sends it back to draft (lede's edit commands do this); set status = \"draft\""),
+                );
+            }
+            let corrections = |text: &str| -> Vec<toml::Value> {
+                toml::from_str::<toml::Table>(crate::source::strip_bom(text))
+                    .ok()
+                    .and_then(|t| t.get("corrections")?.as_array().cloned())
+                    .unwrap_or_default()
+            };
+            let (before, after) = (corrections(&old_text), corrections(&new_text));
+            if let Some(index) = (0..before.len()).find(|&i| after.get(i) != Some(&before[i])) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &path,
+                        Code::CorrectionRewritten,
+                        format!("{at} {} correction {}", if index < after.len() { "rewrites" } else { "removes" }, index + 1),
+                    )
+                    .hint("corrections are appended, never rewritten: add a new one with `lede correct`"),
+                );
+            }
+        }
+    }
+    Ok(diagnostics)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,5 +17,6 @@ pub mod revision;
 pub mod schedule;
 pub mod setup;
 pub mod show;
+pub mod status;
 pub mod topic;
 pub mod validate;

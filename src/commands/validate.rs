@@ -40,6 +40,12 @@ pub struct Args {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// Also check the workflow in the commits since REV (a pull request's
+    /// base): status moves are legal, published stories are not edited in
+    /// place, corrections are only appended.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,7 +104,26 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
     };
     let started = std::time::Instant::now();
-    let report = validate::validate(&root, &config, &schemas, targets, &on_start, &on_file)?;
+    let mut report = validate::validate(&root, &config, &schemas, targets, &on_start, &on_file)?;
+    if let Some(since) = &args.since {
+        let git = crate::git::Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+        let history = crate::workflow::check_history(&git, since, "HEAD").map_err(|e| {
+            CommandError::new(e.to_string())
+                .hint("--since takes a git revision, such as origin/main")
+        })?;
+        report.diagnostics.extend(
+            history
+                .into_iter()
+                .map(|d| crate::diagnostic::Diagnostic {
+                    severity: config.level(d.code),
+                    ..d
+                })
+                .filter(|d| d.severity != crate::diagnostic::Severity::Allow),
+        );
+        report
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
