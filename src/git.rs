@@ -119,11 +119,14 @@ impl Git {
     /// Who would commit in a repository that does not exist yet: the
     /// environment, then the user's and the system's git configuration.
     pub fn default_identity() -> Result<Identity, GitError> {
-        identity_from(&git2::Config::open_default()?, "AUTHOR")
+        identity_from(
+            &honour_global_override(git2::Config::open_default()?)?,
+            "AUTHOR",
+        )
     }
 
     fn identity_for(&self, role: &str) -> Result<Identity, GitError> {
-        identity_from(&self.repo.config()?, role)
+        identity_from(&honour_global_override(self.repo.config()?)?, role)
     }
 
     fn signature(&self, role: &str) -> Result<Signature<'static>, GitError> {
@@ -677,6 +680,19 @@ impl Git {
         index.write()?;
         Ok(())
     }
+}
+
+/// git reads its global configuration from `GIT_CONFIG_GLOBAL` when that is
+/// set; libgit2 does not, so lede does it, and a user's (or a test's)
+/// per-person configuration means the same to lede as to git.
+fn honour_global_override(mut config: git2::Config) -> Result<git2::Config, GitError> {
+    if let Some(global) = std::env::var_os("GIT_CONFIG_GLOBAL") {
+        let global = PathBuf::from(global);
+        if global.is_file() {
+            config.add_file(&global, git2::ConfigLevel::Global, true)?;
+        }
+    }
+    Ok(config)
 }
 
 fn identity_from(config: &git2::Config, role: &str) -> Result<Identity, GitError> {

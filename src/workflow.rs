@@ -199,8 +199,15 @@ pub fn review_from(git: &Git, touches: &[Touch]) -> Result<Review, GitError> {
         let trailers = trailers(&touch.commit.message);
         let action = trailer(&trailers, ACTION);
         if action == Some("publish") {
-            review.last_revision = trailer(&trailers, REVISION).and_then(|r| r.parse().ok());
-            break;
+            review.last_revision = review
+                .last_revision
+                .or_else(|| trailer(&trailers, REVISION).and_then(|r| r.parse().ok()));
+            // After publishing single items, the rest of the approved
+            // version still waits: its approval and authors still count.
+            if trailer(&trailers, ITEMS).is_none_or(|items| items == "all") {
+                break;
+            }
+            continue;
         }
         let old = text_of(git, &touch.old);
         let new = text_of(git, &touch.new);
