@@ -25,7 +25,7 @@ pub struct Change {
     git: Git,
     commit: bool,
     written: Vec<String>,
-    _lock: RepoLock,
+    lock: RepoLock,
 }
 
 impl Change {
@@ -39,22 +39,39 @@ impl Change {
 
     /// Like `begin`, for a repository that `git` has just opened or created.
     pub fn with_git(root: &Path, git: Git, commit: bool) -> Result<Change, ChangeError> {
+        let lock = RepoLock::acquire(git.git_dir())?;
+        if lock.interrupted {
+            // The lede before this one was killed while git wrote, and may
+            // have left git's lock files behind.
+            for removed in git.remove_stale_locks() {
+                eprintln!("lede: removed {removed}, left by an interrupted lede");
+            }
+        }
         git.check_ready()?;
         if commit {
             git.identity()?;
         }
-        let lock = RepoLock::acquire(git.git_dir())?;
         Ok(Change {
             root: root.to_owned(),
             git,
             commit,
             written: Vec::new(),
-            _lock: lock,
+            lock,
         })
     }
 
     pub fn git(&self) -> &Git {
         &self.git
+    }
+
+    /// Runs a git write (a commit, a branch update, the index), noting in
+    /// the repository lock that it is under way: if lede is killed in the
+    /// middle, the next lede knows that git's lock files are its leftovers.
+    pub fn git_write<T>(&mut self, write: impl FnOnce(&Git) -> T) -> T {
+        let _ = self.lock.record(true);
+        let result = write(&self.git);
+        let _ = self.lock.record(false);
+        result
     }
 
     /// Writes a file (path relative to the root) atomically.
@@ -71,11 +88,14 @@ impl Change {
 
     /// Commits what was written, unless the change was begun without a
     /// commit. Returns the commit id.
-    pub fn finish(self, message: &str) -> Result<Option<String>, ChangeError> {
+    pub fn finish(mut self, message: &str) -> Result<Option<String>, ChangeError> {
         if !self.commit || self.written.is_empty() {
             return Ok(None);
         }
-        let paths: Vec<&str> = self.written.iter().map(String::as_str).collect();
-        Ok(Some(self.git.commit_paths(&paths, message)?))
+        let written = std::mem::take(&mut self.written);
+        let paths: Vec<&str> = written.iter().map(String::as_str).collect();
+        Ok(Some(
+            self.git_write(|git| git.commit_paths(&paths, message))?,
+        ))
     }
 }

@@ -48,8 +48,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// holder.
 #[derive(Debug)]
 pub struct RepoLock {
-    _file: std::fs::File,
+    file: std::fs::File,
+    /// The previous holder died while git was writing (see `git_write`).
+    pub interrupted: bool,
 }
+
+/// Written into the lock file while git writes, so that the next lede can
+/// tell that the previous one died in the middle of a git write.
+const GIT_WRITE: &str = "git-write";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -66,13 +72,27 @@ pub enum LockError {
 }
 
 impl RepoLock {
+    /// Notes in the lock file that git is (or is no longer) writing.
+    pub fn record(&mut self, git_writing: bool) -> std::io::Result<()> {
+        use std::io::{Seek, Write};
+        self.file.set_len(0)?;
+        self.file.seek(std::io::SeekFrom::Start(0))?;
+        let mut text = format!("{}\n", std::process::id());
+        if git_writing {
+            text.push_str(GIT_WRITE);
+            text.push('\n');
+        }
+        self.file.write_all(text.as_bytes())?;
+        self.file.sync_data()
+    }
+
     pub fn acquire(git_dir: &Path) -> Result<RepoLock, LockError> {
         let path = git_dir.join("lede.lock");
         let io = |source| LockError::Io {
             path: path.clone(),
             source,
         };
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
@@ -81,11 +101,13 @@ impl RepoLock {
             .map_err(io)?;
         match file.try_lock() {
             Ok(()) => {
-                use std::io::{Seek, Write};
-                file.set_len(0).map_err(io)?;
-                file.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-                let _ = writeln!(file, "{}", std::process::id());
-                Ok(RepoLock { _file: file })
+                let previous = std::fs::read_to_string(&path).unwrap_or_default();
+                let mut lock = RepoLock {
+                    file,
+                    interrupted: previous.lines().any(|line| line == GIT_WRITE),
+                };
+                lock.record(false).map_err(io)?;
+                Ok(lock)
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
@@ -134,5 +156,20 @@ mod tests {
         assert!(matches!(second, Err(LockError::Held { .. })));
         drop(first);
         assert!(RepoLock::acquire(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_holder_that_died_while_git_wrote_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = RepoLock::acquire(dir.path()).unwrap();
+        assert!(!first.interrupted);
+        first.record(true).unwrap();
+        drop(first);
+        let mut second = RepoLock::acquire(dir.path()).unwrap();
+        assert!(second.interrupted);
+        second.record(true).unwrap();
+        second.record(false).unwrap();
+        drop(second);
+        assert!(!RepoLock::acquire(dir.path()).unwrap().interrupted);
     }
 }

@@ -672,6 +672,45 @@ impl Git {
         }
     }
 
+    /// Removes the lock files git leaves when a writer is killed (the
+    /// index's, HEAD's and the branches'), when they were made in the
+    /// minute before the lede that was killed last noted a git write.
+    /// Returns what was removed. Only called when lede knows the previous
+    /// lede died while git was writing; a lock file another git process is
+    /// holding right now is newer than that and stays.
+    pub fn remove_stale_locks(&self) -> Vec<String> {
+        let git_dir = self.repo.path();
+        let noted = std::fs::metadata(git_dir.join("lede.lock"))
+            .and_then(|m| m.modified())
+            .ok();
+        let mut candidates = vec![git_dir.join("index.lock"), git_dir.join("HEAD.lock")];
+        let mut dirs = vec![git_dir.join("refs/heads")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "lock") {
+                    candidates.push(path);
+                }
+            }
+        }
+        let mut removed = Vec::new();
+        for path in candidates {
+            let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+                continue;
+            };
+            let in_window = noted.is_none_or(|noted| {
+                modified <= noted + std::time::Duration::from_secs(60)
+                    && modified + std::time::Duration::from_secs(60) >= noted
+            });
+            if in_window && std::fs::remove_file(&path).is_ok() {
+                removed.push(path.display().to_string());
+            }
+        }
+        removed
+    }
+
     /// Updates the index entry of `path` to the file as it is in the
     /// working tree.
     pub fn refresh_index(&self, path: &str) -> Result<(), GitError> {

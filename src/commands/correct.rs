@@ -137,7 +137,8 @@ pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
                 (ACTOR, actor.to_string()),
             ],
         );
-        git.commit_to_branch(&branch, Some(&tip), &edit, &message)
+        change
+            .git_write(|git| git.commit_to_branch(&branch, Some(&tip), &edit, &message))
             .map_err(git_error)?;
         crate::publish::pause_point("tombstone");
     }
