@@ -53,6 +53,7 @@ pub enum Command {
     #[command(subcommand)]
     Add(AddCommand),
     Approve(commands::review::ApproveArgs),
+    Build(commands::build::Args),
     Correct(commands::correct::CorrectArgs),
     Diff(commands::diff::Args),
     Edit(commands::edit::Args),
@@ -161,6 +162,7 @@ pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError
         Command::Retract(args) => commands::correct::retract(&args, &ui),
         Command::Schedule(args) => commands::schedule::run(&args, &ui),
         Command::Status(args) => commands::status::run(&args, &ui),
+        Command::Build(args) => commands::build::run(&args, &ui),
         Command::Submit(args) => commands::review::submit(&args, &ui),
         Command::Approve(args) => commands::review::approve(&args, &ui),
         Command::Reject(args) => commands::review::reject(&args, &ui),

@@ -25,6 +25,49 @@ pub struct Config {
     pub workflow: WorkflowConfig,
     #[serde(default)]
     pub publish: PublishConfig,
+    #[serde(default)]
+    pub site: SiteConfig,
+}
+
+/// `[site]`: the public site `lede build` renders.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The site's name, in page titles and feeds. Default: `newsroom.name`.
+    pub title: Option<String>,
+    /// Where the site is served from, for feeds, the sitemap and structured
+    /// data, which need absolute addresses.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// The language of the stories (`lang` of each page).
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// How many of the latest stories the index and the feeds list.
+    #[serde(default = "default_latest")]
+    pub latest: usize,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: None,
+            base_url: default_base_url(),
+            language: default_language(),
+            latest: default_latest(),
+        }
+    }
+}
+
+fn default_base_url() -> String {
+    "http://localhost:8000/".to_owned()
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+fn default_latest() -> usize {
+    50
 }
 
 /// `[workflow]`: who may move a story towards the public.

@@ -224,6 +224,22 @@ impl Git {
         Ok(object.as_blob().map(|blob| blob.content().to_vec()))
     }
 
+    /// The files under `dir` at revision `rev`, with their blob ids.
+    pub fn blobs_at(&self, rev: &str, dir: &str) -> Result<Vec<(String, String)>, GitError> {
+        let tree = self.tree_at(rev)?;
+        let mut files = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                let path = format!("{parent}{}", entry.name().unwrap_or_default());
+                if path.starts_with(dir) {
+                    files.push((path, entry.id().to_string()));
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
+    }
+
     /// The paths of the files under `dir` at revision `rev`.
     pub fn files_at(&self, rev: &str, dir: &str) -> Result<Vec<String>, GitError> {
         let tree = self.tree_at(rev)?;

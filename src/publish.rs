@@ -445,6 +445,9 @@ pub struct Plan {
     pub working_text: String,
     pub working_blob: String,
     pub step: Step,
+    /// The topic records the published story refers to, as they are in the
+    /// working tree: the site needs their names and blurbs.
+    pub topics: Vec<(String, String)>,
 }
 
 /// Where a publish stands.
@@ -543,18 +546,22 @@ pub fn plan(
                      published_text: String,
                      working_text: String,
                      items: String,
-                     approved_by: Option<String>| Plan {
-        slug: slug.to_owned(),
-        path: path.clone(),
-        old_published_path: previous_path.clone().filter(|p| p != &path),
-        previous: previous.clone(),
-        revision,
-        items,
-        approved_by,
-        published_text,
-        working_text,
-        working_blob: working_blob.clone(),
-        step,
+                     approved_by: Option<String>| {
+        let topics = topic_records(root, &published_text);
+        Plan {
+            slug: slug.to_owned(),
+            path: path.clone(),
+            old_published_path: previous_path.clone().filter(|p| p != &path),
+            previous: previous.clone(),
+            revision,
+            items,
+            approved_by,
+            published_text,
+            working_text,
+            working_blob: working_blob.clone(),
+            step,
+            topics,
+        }
     };
     let previous_revision = field(&previous_table, "revision")
         .and_then(|v| v.as_integer())
@@ -733,6 +740,24 @@ pub fn plan(
     ))
 }
 
+/// The topic records a story refers to, from the working tree.
+fn topic_records(root: &std::path::Path, story: &str) -> Vec<(String, String)> {
+    let ids: Vec<String> = parse_table(story)
+        .and_then(|t| t.get("topics")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .filter(|id| crate::validate::is_valid_id(id))
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| {
+            let path = format!("topics/{id}.toml");
+            let text = std::fs::read_to_string(root.join(&path)).ok()?;
+            Some((path, text))
+        })
+        .collect()
+}
+
 /// Test hook: with `LEDE_TEST_PAUSE_AT=<point>`, lede stops at that point of
 /// a publish and waits to be killed, so that tests can kill it exactly
 /// there.
@@ -754,6 +779,9 @@ pub fn commit_published(
     let mut edit = TreeEdit::default();
     edit.write
         .push((&plan.path, plan.published_text.as_bytes()));
+    for (path, text) in &plan.topics {
+        edit.write.push((path, text.as_bytes()));
+    }
     if let Some(old) = &plan.old_published_path {
         edit.remove.push(old);
     }

@@ -160,7 +160,13 @@ fn the_full_path_from_draft_to_published() {
             .repo
             .git(&["ls-tree", "-r", "--name-only", "published"]),
     );
-    assert_eq!(files, format!("{STORY}\n"));
+    // The story and the topics it refers to, which the site needs.
+    let topics = ["abraham-accords", "donald-trump", "israel", "kazakhstan", "united-states"];
+    let expected: String = std::iter::once(STORY.to_owned())
+        .chain(topics.iter().map(|id| format!("topics/{id}.toml")))
+        .map(|path| path + "\n")
+        .collect();
+    assert_eq!(files, expected);
 
     let message = stdout(
         &newsroom
@@ -810,7 +816,7 @@ fn two_publishes_at_once_both_land_or_one_is_refused_cleanly() {
     let files = stdout(
         &newsroom
             .repo
-            .git(&["ls-tree", "-r", "--name-only", "published"]),
+            .git(&["ls-tree", "-r", "--name-only", "published", "stories/"]),
     );
     assert_eq!(files.lines().count(), 2, "{files}");
     assert_eq!(stdout(&newsroom.repo.git(&["status", "--porcelain"])), "");

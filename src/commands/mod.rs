@@ -1,6 +1,7 @@
 //! One module per command: its arguments (whose doc comments are the help
 //! text) and a `run` that calls the library and prints.
 
+pub mod build;
 pub mod correct;
 pub mod diff;
 pub mod edit;
