@@ -12,6 +12,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod new;
+pub mod preview;
 pub mod publish;
 pub mod review;
 pub mod revision;
