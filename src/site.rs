@@ -706,8 +706,8 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
                     }),
                 )?,
             };
-            write_if_changed(&options.out.join(path), bytes.as_bytes())?;
-            Ok((path.clone(), print.clone(), true))
+            let written = write_if_changed(&options.out.join(path), bytes.as_bytes())?;
+            Ok((path.clone(), print.clone(), written))
         })
         .collect();
     let mut new_pages = BTreeMap::new();

@@ -161,7 +161,13 @@ fn the_full_path_from_draft_to_published() {
             .git(&["ls-tree", "-r", "--name-only", "published"]),
     );
     // The story and the topics it refers to, which the site needs.
-    let topics = ["abraham-accords", "donald-trump", "israel", "kazakhstan", "united-states"];
+    let topics = [
+        "abraham-accords",
+        "donald-trump",
+        "israel",
+        "kazakhstan",
+        "united-states",
+    ];
     let expected: String = std::iter::once(STORY.to_owned())
         .chain(topics.iter().map(|id| format!("topics/{id}.toml")))
         .map(|path| path + "\n")
@@ -813,11 +819,12 @@ fn two_publishes_at_once_both_land_or_one_is_refused_cleanly() {
             newsroom.ok("bo", &["publish", slug]);
         }
     }
-    let files = stdout(
-        &newsroom
-            .repo
-            .git(&["ls-tree", "-r", "--name-only", "published", "stories/"]),
-    );
+    let files =
+        stdout(
+            &newsroom
+                .repo
+                .git(&["ls-tree", "-r", "--name-only", "published", "stories/"]),
+        );
     assert_eq!(files.lines().count(), 2, "{files}");
     assert_eq!(stdout(&newsroom.repo.git(&["status", "--porcelain"])), "");
 }
