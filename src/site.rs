@@ -453,32 +453,27 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
 
     // What each page is: output path, fingerprint, and how to render it.
     enum Page<'r> {
+        /// The story's HTML page and its JSON document, made from one
+        /// rendering of its record.
         Story(&'r StoryRecord),
-        StoryJson(&'r StoryRecord),
         Tombstone(&'r Tombstone),
         Topic(&'r TopicRecord, Vec<&'r StoryRecord>),
     }
-    let mut pages: Vec<(String, String, Page<'_>)> = Vec::new();
+    let mut pages: Vec<(Vec<String>, String, Page<'_>)> = Vec::new();
     for record in &stories {
         let mut parts = vec![global.as_str(), record.blob.as_str()];
         for topic in &record.story.topics {
             parts.push(topics.get(topic.get_ref()).map_or("", |t| t.blob.as_str()));
         }
-        let print = fingerprint(&parts);
-        pages.push((
+        let paths = vec![
             format!("stories/{}/index.html", record.slug),
-            print.clone(),
-            Page::Story(record),
-        ));
-        pages.push((
             format!("stories/{}.json", record.slug),
-            print,
-            Page::StoryJson(record),
-        ));
+        ];
+        pages.push((paths, fingerprint(&parts), Page::Story(record)));
     }
     for tombstone in &tombstones {
         pages.push((
-            format!("stories/{}/index.html", tombstone.slug),
+            vec![format!("stories/{}/index.html", tombstone.slug)],
             fingerprint(&[&global, &tombstone.blob]),
             Page::Tombstone(tombstone),
         ));
@@ -493,7 +488,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             parts.push(&member.blob);
         }
         pages.push((
-            format!("topics/{}/index.html", topic.id),
+            vec![format!("topics/{}/index.html", topic.id)],
             fingerprint(&parts),
             Page::Topic(topic, members),
         ));
@@ -637,19 +632,51 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             "json_ld": script_safe_json(&Json::Array(graph)),
         })
     };
-    let listed = |record: &StoryRecord| -> Json {
-        let context = story_context(record);
-        json!({
-            "slug": record.slug,
-            "headline": context["headline"],
-            "url": context["url"],
-            "absolute_url": context["absolute_url"],
-            "updated": context["updated"],
-            "updated_text": context["updated_text"],
-            "published": context["published"],
-            "summary": context["summary"],
-            "authors": context["authors"],
+    // What lists (the index, topic pages, feeds) show of a story: made once
+    // per story, without rendering its Markdown to HTML.
+    let summary_of = |story: &Story| {
+        story
+            .section("whats-happened")
+            .or_else(|| story.sections.values().next().map(|s| s.get_ref()))
+            .map(|s| markdown::excerpt(&markdown::to_text(s.body.get_ref()), 200))
+            .unwrap_or_default()
+    };
+    let listings: std::collections::HashMap<&str, Json> = stories
+        .par_iter()
+        .map(|record| {
+            let story = &record.story;
+            let updated = story.updated.get_ref().to_string();
+            let published = story
+                .published
+                .as_ref()
+                .map(|p| p.get_ref().to_string())
+                .unwrap_or_else(|| story.created.get_ref().to_string());
+            let authors: Vec<String> = story
+                .authors
+                .iter()
+                .map(|a| author_name(a.get_ref()))
+                .collect();
+            (
+                record.slug.as_str(),
+                json!({
+                    "slug": record.slug,
+                    "headline": story.headline.get_ref(),
+                    "url": story_url(&record.slug),
+                    "absolute_url": format!("{base_url}stories/{}/", record.slug),
+                    "updated": updated,
+                    "updated_text": human_date(&updated),
+                    "published": published,
+                    "summary": summary_of(story),
+                    "authors": authors,
+                }),
+            )
         })
+        .collect();
+    let listed = |record: &StoryRecord| -> Json {
+        listings
+            .get(record.slug.as_str())
+            .cloned()
+            .unwrap_or(Json::Null)
     };
     let render = |name: &str, context: Json| -> Result<String, SiteError> {
         let template = env.get_template(name).map_err(|e| SiteError::Template {
@@ -661,34 +688,35 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             .map_err(|e| SiteError::Template { name: name.to_owned(), message: format!("{e:#}") })
     };
 
-    let results: Vec<Result<(String, String, bool), SiteError>> = pages
+    // Per output file: its path, fingerprint and whether it was written.
+    type Outputs = Vec<(String, String, bool)>;
+    let results: Vec<Result<Outputs, SiteError>> = pages
         .par_iter()
-        .map(|(path, print, page)| {
-            if old_pages.get(path) == Some(print) && options.out.join(path).is_file() {
-                return Ok((path.clone(), print.clone(), false));
+        .map(|(paths, print, page)| {
+            let current = paths.iter().all(|path| old_pages.get(path) == Some(print) && options.out.join(path).is_file());
+            if current {
+                return Ok(paths.iter().map(|path| (path.clone(), print.clone(), false)).collect());
             }
-            let bytes = match page {
-                Page::Story(record) => render("story.html", json!({ "story": story_context(record) }))?,
-                Page::StoryJson(record) => {
-                    let mut document = story_context(record);
+            let outputs: Vec<String> = match page {
+                Page::Story(record) => {
+                    let context = story_context(record);
+                    let html = render("story.html", json!({ "story": &context }))?;
+                    let mut document = context;
                     if let Some(object) = document.as_object_mut() {
                         object.remove("json_ld");
-                        for section in object.get_mut("sections").and_then(Json::as_array_mut).into_iter().flatten() {
-                            if let Some(section) = section.as_object_mut() {
-                                section.remove("html");
-                            }
-                        }
-                        for entry in object.get_mut("faq").and_then(Json::as_array_mut).into_iter().flatten() {
-                            if let Some(entry) = entry.as_object_mut() {
-                                entry.remove("html");
+                        for list in ["sections", "faq"] {
+                            for item in object.get_mut(list).and_then(Json::as_array_mut).into_iter().flatten() {
+                                if let Some(item) = item.as_object_mut() {
+                                    item.remove("html");
+                                }
                             }
                         }
                     }
                     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
                     text.push('\n');
-                    text
+                    vec![html, text]
                 }
-                Page::Tombstone(tombstone) => render(
+                Page::Tombstone(tombstone) => vec![render(
                     "retracted.html",
                     json!({ "story": {
                         "slug": tombstone.slug,
@@ -697,28 +725,33 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
                         "retracted": tombstone.retracted,
                         "retracted_text": human_date(&tombstone.retracted),
                     }}),
-                )?,
-                Page::Topic(topic, members) => render(
+                )?],
+                Page::Topic(topic, members) => vec![render(
                     "topic.html",
                     json!({
                         "topic": { "id": topic.id, "name": topic.name, "kind": topic.kind, "html": markdown::to_html(&topic.blurb) },
                         "stories": members.iter().map(|m| listed(m)).collect::<Vec<_>>(),
                     }),
-                )?,
+                )?],
             };
-            let written = write_if_changed(&options.out.join(path), bytes.as_bytes())?;
-            Ok((path.clone(), print.clone(), written))
+            let mut done = Vec::new();
+            for (path, bytes) in paths.iter().zip(outputs) {
+                let written = write_if_changed(&options.out.join(path), bytes.as_bytes())?;
+                done.push((path.clone(), print.clone(), written));
+            }
+            Ok(done)
         })
         .collect();
     let mut new_pages = BTreeMap::new();
     for result in results {
-        let (path, print, written) = result?;
-        if written {
-            report.written += 1;
-        } else {
-            report.unchanged += 1;
+        for (path, print, written) in result? {
+            if written {
+                report.written += 1;
+            } else {
+                report.unchanged += 1;
+            }
+            new_pages.insert(path, print);
         }
-        new_pages.insert(path, print);
     }
 
     // The index, the feeds and the sitemap.
