@@ -1,12 +1,12 @@
 //! Word-level differences between two texts, in hunks with a few words of
 //! context, the way a reviewer reads a rewording.
 //!
-//! The texts are compared in two passes. Lines (in a Markdown body, mostly
-//! whole paragraphs) are matched first; only the runs of lines that differ
-//! are split into words and compared again. On a long body with a few edits
-//! that is an order of magnitude cheaper than comparing every word, and it
-//! keeps a moved paragraph from being matched word by word against
-//! unrelated text.
+//! The texts are compared in two passes. Paragraphs (text between blank
+//! lines, with white space collapsed, so that re-wrapping changes nothing)
+//! are matched first; only the runs of paragraphs that differ are split into
+//! words and compared again. On a long body with a few edits that is an
+//! order of magnitude cheaper than comparing every word, and it keeps a
+//! moved paragraph from being matched word by word against unrelated text.
 //!
 //! Words are runs of letters, digits and marks; an apostrophe, hyphen or
 //! full stop between two of them stays inside the word ("don't",
@@ -87,7 +87,14 @@ pub fn diff_text(old: &str, new: &str, granularity: Granularity) -> TextDiff {
     let deadline = Instant::now() + DEADLINE;
     let pieces = compare(old, new, granularity, deadline);
     let mut diff = TextDiff::default();
-    for piece in &pieces {
+    // Words are counted from a word-level comparison whatever the
+    // granularity: a changed letter is not a changed word of its own.
+    let counted = if granularity == Granularity::Word {
+        pieces.clone()
+    } else {
+        compare(old, new, Granularity::Word, deadline)
+    };
+    for piece in &counted {
         if !piece.equal {
             diff.words_removed += count_words(&old[piece.old.clone()]);
             diff.words_added += count_words(&new[piece.new.clone()]);
@@ -107,10 +114,18 @@ struct Piece {
 }
 
 fn compare(old: &str, new: &str, granularity: Granularity, deadline: Instant) -> Vec<Piece> {
-    let old_lines = line_starts(old);
-    let new_lines = line_starts(new);
-    let old_keys: Vec<&str> = line_slices(old, &old_lines);
-    let new_keys: Vec<&str> = line_slices(new, &new_lines);
+    let old_lines = paragraph_starts(old);
+    let new_lines = paragraph_starts(new);
+    // Paragraphs are compared with their white space collapsed, so that a
+    // re-wrapped paragraph matches itself.
+    let old_keys: Vec<String> = line_slices(old, &old_lines)
+        .iter()
+        .map(|p| collapse(p))
+        .collect();
+    let new_keys: Vec<String> = line_slices(new, &new_lines)
+        .iter()
+        .map(|p| collapse(p))
+        .collect();
     let ops = capture_diff_slices_deadline(Algorithm::Myers, &old_keys, &new_keys, Some(deadline));
 
     let mut pieces: Vec<Piece> = Vec::new();
@@ -169,17 +184,34 @@ fn push_piece(pieces: &mut Vec<Piece>, equal: bool, old: Range<usize>, new: Rang
     pieces.push(Piece { equal, old, new });
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(
-        memchr::memchr_iter(b'\n', text.as_bytes())
-            .map(|at| at + 1)
-            .filter(|&at| at < text.len()),
-    );
+/// Where each paragraph starts: at 0, and at the first line with text
+/// after one or more blank lines.
+fn paragraph_starts(text: &str) -> Vec<usize> {
     if text.is_empty() {
-        starts.clear();
+        return Vec::new();
+    }
+    let mut starts = vec![0];
+    let mut after_blank = false;
+    let mut seen_text = false;
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        if !blank && after_blank && seen_text && line_start > 0 {
+            starts.push(line_start);
+            after_blank = false;
+        }
+        if blank {
+            after_blank = true;
+        } else {
+            seen_text = true;
+        }
+        line_start += line.len();
     }
     starts
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn line_slices<'t>(text: &'t str, starts: &[usize]) -> Vec<&'t str> {
@@ -707,6 +739,51 @@ mod tests {
             marked("Қазақстан кіреді", "Қазақстан кірмейді"),
             "Қазақстан [-кіреді-]{+кірмейді+}"
         );
+    }
+
+    #[test]
+    fn rewrapping_every_paragraph_leaves_only_the_real_edits() {
+        let paragraphs: Vec<String> = (0..40)
+            .map(|n| format!("Paragraph {n} says the government. It met on Monday and the government. Then it ended."))
+            .collect();
+        let old = paragraphs
+            .iter()
+            .map(|p| textwrap(p, 30))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let mut edited = paragraphs.clone();
+        edited.remove(7);
+        edited[20] = edited[20].replace("Monday", "Tuesday");
+        let new = edited
+            .iter()
+            .map(|p| textwrap(p, 45))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let diff = diff_text(&old, &new, Granularity::Word);
+        assert_eq!((diff.words_added, diff.words_removed), (1, 15 + 1));
+        assert_eq!(diff.hunks.len(), 2);
+    }
+
+    fn textwrap(text: &str, width: usize) -> String {
+        let mut lines = vec![String::new()];
+        for word in text.split(' ') {
+            let line = lines.last_mut().unwrap();
+            if !line.is_empty() && line.len() + word.len() + 1 > width {
+                lines.push(word.to_owned());
+            } else {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+        }
+        lines.join("\n")
+    }
+
+    #[test]
+    fn character_granularity_counts_whole_words() {
+        let diff = diff_text("Residents agreed", "Shopkeepers agreed", Granularity::Char);
+        assert_eq!((diff.words_added, diff.words_removed), (1, 1));
     }
 
     #[test]
