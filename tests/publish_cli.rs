@@ -849,3 +849,22 @@ fn without_required_approval_a_draft_is_published_directly() {
         "{message}"
     );
 }
+
+#[test]
+fn require_signed_refuses_an_unsigned_approval() {
+    let newsroom = Newsroom::new();
+    let config = format!(
+        "{}\n[workflow]\nrequire_signed = true\n",
+        common::SAMPLE_CONFIG
+    );
+    newsroom.repo.write("lede.toml", config);
+    newsroom
+        .repo
+        .git(&["commit", "-qam", "Approvals must be signed"]);
+    newsroom.submit_and_approve();
+    let error = newsroom.refused("bo", &["publish", SLUG]);
+    assert!(
+        error.contains("is not signed with a key git trusts, and lede.toml sets require_signed"),
+        "{error}"
+    );
+}
