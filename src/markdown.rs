@@ -19,7 +19,10 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         let mut builder = ammonia::Builder::default();
         builder
             .url_schemes(HashSet::from(["http", "https", "mailto"]))
-            .link_rel(Some("noopener noreferrer"))
+            // ammonia would add `rel` also to an `<a>` whose forbidden
+            // `href` it removed, which is not valid HTML; links carry no
+            // `target`, so `noopener` adds nothing.
+            .link_rel(None)
             .rm_tags(["img"]);
         builder
     })
@@ -34,6 +37,19 @@ pub fn to_html(markdown: &str) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     cleaner().clean(&unsafe_html).to_string()
+}
+
+/// Whether `url` is a plain `http` or `https` address that can stand in an
+/// `href` as it is.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c))
 }
 
 /// Markdown as plain text (for summaries, feeds and structured data): the
@@ -112,8 +128,25 @@ mod tests {
         }
         assert_eq!(
             to_html("[ok](https://example.org)"),
-            "<p><a href=\"https://example.org\" rel=\"noopener noreferrer\">ok</a></p>\n"
+            "<p><a href=\"https://example.org\">ok</a></p>\n"
         );
+    }
+
+    #[test]
+    fn a_removed_link_leaves_valid_markup() {
+        assert_eq!(to_html("[x](javascript:alert(1))"), "<p><a>x</a></p>\n");
+    }
+
+    /// Only plain web addresses become links: `http` or `https`, with no
+    /// character that a URL cannot hold unescaped.
+    #[test]
+    fn web_urls() {
+        assert!(is_web_url("https://www.example.org/a?b=c#d"));
+        assert!(is_web_url("http://example.org/ünïcode"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("https://example.org/\"><script>"));
+        assert!(!is_web_url("https://example.org/a b"));
+        assert!(!is_web_url("https://"));
     }
 
     #[test]

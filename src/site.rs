@@ -525,7 +525,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
                             .url
                             .as_ref()
                             .map(|u| u.get_ref().trim().to_owned())
-                            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+                            .filter(|u| markdown::is_web_url(u));
                         json!({ "outlet": source.outlet.get_ref(), "url": url, "gist": source.gist.get_ref() })
                     })
                     .collect();
