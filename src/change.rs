@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::fsutil::{LockError, RepoLock, write_atomic};
+use crate::fsutil::{LockError, Note, RepoLock, remove_stale_temporaries, write_atomic};
 use crate::git::{Git, GitError};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +40,14 @@ impl Change {
     /// Like `begin`, for a repository that `git` has just opened or created.
     pub fn with_git(root: &Path, git: Git, commit: bool) -> Result<Change, ChangeError> {
         let lock = RepoLock::acquire(git.git_dir())?;
+        if let Some(path) = &lock.interrupted_file {
+            for removed in remove_stale_temporaries(&root.join(path)) {
+                eprintln!(
+                    "lede: removed {}, left by an interrupted lede",
+                    removed.display()
+                );
+            }
+        }
         if lock.interrupted {
             // The lede before this one was killed while git wrote, and may
             // have left git's lock files behind.
@@ -68,15 +76,18 @@ impl Change {
     /// the repository lock that it is under way: if lede is killed in the
     /// middle, the next lede knows that git's lock files are its leftovers.
     pub fn git_write<T>(&mut self, write: impl FnOnce(&Git) -> T) -> T {
-        let _ = self.lock.record(true);
+        let _ = self.lock.record(Note::GitWrite);
         let result = write(&self.git);
-        let _ = self.lock.record(false);
+        let _ = self.lock.record(Note::Idle);
         result
     }
 
     /// Writes a file (path relative to the root) atomically.
     pub fn write(&mut self, relative: &str, contents: &[u8]) -> Result<(), ChangeError> {
-        write_atomic(&self.root.join(relative), contents).map_err(|source| ChangeError::Write {
+        let _ = self.lock.record(Note::FileWrite(relative));
+        let written = write_atomic(&self.root.join(relative), contents);
+        let _ = self.lock.record(Note::Idle);
+        written.map_err(|source| ChangeError::Write {
             path: relative.to_owned(),
             source,
         })?;

@@ -51,11 +51,41 @@ pub struct RepoLock {
     file: std::fs::File,
     /// The previous holder died while git was writing (see `git_write`).
     pub interrupted: bool,
+    /// The previous holder died while writing this file (relative path).
+    pub interrupted_file: Option<String>,
 }
 
-/// Written into the lock file while git writes, so that the next lede can
-/// tell that the previous one died in the middle of a git write.
+/// What the holder is doing, noted in the lock file so that the next lede
+/// can tell what a holder that died was in the middle of.
+#[derive(Debug, Clone, Copy)]
+pub enum Note<'a> {
+    Idle,
+    GitWrite,
+    FileWrite(&'a str),
+}
+
 const GIT_WRITE: &str = "git-write";
+const FILE_WRITE: &str = "file-write ";
+
+/// Removes the temporary files `write_atomic` leaves next to `path` when it
+/// is killed. Only for a path whose writer is known to be dead.
+pub fn remove_stale_temporaries(path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{}.lede-", name.to_string_lossy());
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&prefix)
+            && file_name.ends_with(".tmp")
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -73,17 +103,20 @@ pub enum LockError {
 
 impl RepoLock {
     /// Notes in the lock file that git is (or is no longer) writing.
-    pub fn record(&mut self, git_writing: bool) -> std::io::Result<()> {
+    pub fn record(&mut self, note: Note<'_>) -> std::io::Result<()> {
         use std::io::{Seek, Write};
         self.file.set_len(0)?;
         self.file.seek(std::io::SeekFrom::Start(0))?;
         let mut text = format!("{}\n", std::process::id());
-        if git_writing {
-            text.push_str(GIT_WRITE);
-            text.push('\n');
+        match note {
+            Note::Idle => {}
+            Note::GitWrite => text.push_str(&format!("{GIT_WRITE}\n")),
+            Note::FileWrite(path) => text.push_str(&format!("{FILE_WRITE}{path}\n")),
         }
-        self.file.write_all(text.as_bytes())?;
-        self.file.sync_data()
+        // No fsync: the note is for a lede killed mid-way, whose writes the
+        // kernel still has; after a machine crash git's own locks are stale
+        // for everyone and git says so.
+        self.file.write_all(text.as_bytes())
     }
 
     pub fn acquire(git_dir: &Path) -> Result<RepoLock, LockError> {
@@ -105,8 +138,11 @@ impl RepoLock {
                 let mut lock = RepoLock {
                     file,
                     interrupted: previous.lines().any(|line| line == GIT_WRITE),
+                    interrupted_file: previous
+                        .lines()
+                        .find_map(|line| line.strip_prefix(FILE_WRITE).map(str::to_owned)),
                 };
-                lock.record(false).map_err(io)?;
+                lock.record(Note::Idle).map_err(io)?;
                 Ok(lock)
             }
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -163,12 +199,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut first = RepoLock::acquire(dir.path()).unwrap();
         assert!(!first.interrupted);
-        first.record(true).unwrap();
+        first.record(Note::GitWrite).unwrap();
         drop(first);
         let mut second = RepoLock::acquire(dir.path()).unwrap();
         assert!(second.interrupted);
-        second.record(true).unwrap();
-        second.record(false).unwrap();
+        second.record(Note::FileWrite("stories/a.toml")).unwrap();
+        drop(second);
+        let mut third = RepoLock::acquire(dir.path()).unwrap();
+        assert_eq!(third.interrupted_file.as_deref(), Some("stories/a.toml"));
+        third.record(Note::Idle).unwrap();
+        let second = third;
         drop(second);
         assert!(!RepoLock::acquire(dir.path()).unwrap().interrupted);
     }

@@ -173,7 +173,12 @@ impl Git {
         for path in paths {
             let on_disk = workdir.join(path);
             if on_disk.exists() {
-                let blob = self.repo.blob_path(&on_disk)?;
+                // The bytes as they are: records are plain UTF-8 text, and
+                // git's filters would need attributes from the index, which
+                // on a large archive costs more than the whole commit.
+                let bytes = std::fs::read(&on_disk)
+                    .map_err(|e| git2::Error::from_str(&format!("{}: {e}", on_disk.display())))?;
+                let blob = self.repo.blob(&bytes)?;
                 update.upsert(*path, blob, file_mode(&on_disk));
             } else {
                 update.remove(*path);
@@ -498,20 +503,43 @@ impl Git {
         file_name: &str,
         limit: usize,
     ) -> Result<Vec<Touch>, GitError> {
+        let mut count = 0;
+        self.history_while(start, dir, file_name, None, &mut |_| {
+            count += 1;
+            count < limit
+        })
+    }
+
+    /// `history`, stopping after the first commit for which `keep_going`
+    /// says no. `path_hint` is where the file probably is at `start` (its
+    /// working-tree path), which spares a search of the whole directory.
+    pub fn history_while(
+        &self,
+        start: &str,
+        dir: &str,
+        file_name: &str,
+        path_hint: Option<&str>,
+        keep_going: &mut dyn FnMut(&Touch) -> bool,
+    ) -> Result<Vec<Touch>, GitError> {
         let start_id = self.resolve(start)?;
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         walk.push(git2::Oid::from_str(&start_id)?)?;
         let start_tree = self.tree_at(&start_id)?;
-        let mut tracked = find_in_tree(&self.repo, &start_tree, dir, file_name);
         let blob_at = |tree: &git2::Tree<'_>, path: &str| {
             tree.get_path(Path::new(path)).ok().map(|entry| entry.id())
         };
+        let mut tracked = match path_hint {
+            Some(path)
+                if path.rsplit('/').next() == Some(file_name)
+                    && blob_at(&start_tree, path).is_some() =>
+            {
+                Some(path.to_owned())
+            }
+            _ => find_in_tree(&self.repo, &start_tree, dir, file_name),
+        };
         let mut touches = Vec::new();
         for oid in walk {
-            if touches.len() >= limit {
-                break;
-            }
             let commit = self.repo.find_commit(oid?)?;
             let tree = commit.tree()?;
             let parents: Vec<git2::Tree<'_>> = commit
@@ -524,28 +552,36 @@ impl Git {
                     continue;
                 }
             }
-            let mut options = git2::DiffOptions::new();
-            options.pathspec(dir);
-            let diff =
-                self.repo
-                    .diff_tree_to_tree(parents.first(), Some(&tree), Some(&mut options))?;
-            let named = |file: git2::DiffFile<'_>| -> Option<FileRef> {
-                let path = file.path()?.to_str()?.to_owned();
-                (path.rsplit('/').next() == Some(file_name)).then(|| FileRef {
-                    path,
-                    blob: Some(file.id().to_string()),
-                })
-            };
-            let mut old = None;
-            let mut new = None;
-            for delta in diff.deltas() {
-                if !matches!(delta.status(), git2::Delta::Added) {
-                    old = old.or_else(|| named(delta.old_file()));
-                }
-                if !matches!(delta.status(), git2::Delta::Deleted) {
-                    new = new.or_else(|| named(delta.new_file()));
+            // Only the changed parts of the two trees are read.
+            let mut deltas = Vec::new();
+            match (&tracked, parents.is_empty()) {
+                (Some(path), true) if blob_at(&tree, path).is_some() => deltas.push(FileDelta {
+                    old: None,
+                    new: blob_at(&tree, path).map(|id| FileRef {
+                        path: path.clone(),
+                        blob: Some(id.to_string()),
+                    }),
+                }),
+                _ => {
+                    let name = dir.trim_end_matches('/');
+                    let old_sub = parents
+                        .first()
+                        .and_then(|parent| subtree(&self.repo, parent, name));
+                    let new_sub = subtree(&self.repo, &tree, name);
+                    self.diff_trees(
+                        old_sub.as_ref(),
+                        new_sub.as_ref(),
+                        &format!("{name}/"),
+                        &mut deltas,
+                    )?;
                 }
             }
+            let named = |file: &Option<FileRef>| {
+                file.clone()
+                    .filter(|f| f.path.rsplit('/').next() == Some(file_name))
+            };
+            let old = deltas.iter().find_map(|delta| named(&delta.old));
+            let new = deltas.iter().find_map(|delta| named(&delta.new));
             if old.is_none() && new.is_none() {
                 continue;
             }
@@ -579,6 +615,9 @@ impl Git {
                 old,
                 new,
             });
+            if touches.last().is_some_and(|touch| !keep_going(touch)) {
+                break;
+            }
         }
         Ok(touches)
     }

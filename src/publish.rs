@@ -647,7 +647,7 @@ pub fn plan(
             }
             .into());
         }
-        let review = workflow::review(git, "HEAD", slug)?;
+        let review = workflow::review_at(git, "HEAD", slug, Some(&path))?;
         let approval = review.approval.ok_or_else(|| Refusal::NoApproval {
             slug: slug.to_owned(),
         })?;

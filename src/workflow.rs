@@ -184,7 +184,28 @@ impl serde::Serialize for Identity {
 /// Reads a story's history on the working branch, newest first, back to its
 /// last publish.
 pub fn review(git: &Git, start: &str, slug: &str) -> Result<Review, GitError> {
-    let touches = git.history(start, "stories", &format!("{slug}.toml"))?;
+    review_at(git, start, slug, None)
+}
+
+/// `review`, with the story's path at `start` when it is known.
+pub fn review_at(
+    git: &Git,
+    start: &str,
+    slug: &str,
+    path: Option<&str>,
+) -> Result<Review, GitError> {
+    // The walk stops at the last whole publish: nothing older counts.
+    let touches = git.history_while(
+        start,
+        "stories",
+        &format!("{slug}.toml"),
+        path,
+        &mut |touch| {
+            let trailers = trailers(&touch.commit.message);
+            !(trailer(&trailers, ACTION) == Some("publish")
+                && trailer(&trailers, ITEMS).is_none_or(|items| items == "all"))
+        },
+    )?;
     review_from(git, &touches)
 }
 

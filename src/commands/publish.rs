@@ -137,6 +137,24 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     // story stands alone).
     let mut reports = Vec::new();
     let mut ready = Vec::new();
+    if slugs.len() == 1 && !args.dry_run && !args.due {
+        // One story: it is checked once, under the lock, just before it is
+        // published (a check before that would read its history twice).
+        drop(git);
+        let report = publish_one(
+            &root,
+            &config,
+            &slugs[0],
+            items,
+            &now,
+            args.message.as_deref(),
+        )?;
+        if let Some(remote) = &args.push {
+            push(&root, &config, remote)?;
+        }
+        print_reports(args, ui, &[report]);
+        return Ok(Outcome::Success);
+    }
     for slug in &slugs {
         match publish::plan(&root, &config, &git, slug, items, &now) {
             Ok(plan) => ready.push(plan),
