@@ -364,65 +364,77 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             Err(error) => report.skipped.push((input.path.clone(), error.message)),
         }
     }
-    for input in inputs.iter().filter(|i| i.path.starts_with("stories/")) {
-        let slug = stem(&input.path).to_owned();
-        if !is_valid_id(&slug) {
-            report.skipped.push((
-                input.path.clone(),
-                "its file name is not a valid slug".to_owned(),
-            ));
-            continue;
-        }
-        let table: Option<toml::Table> = toml::from_str(crate::source::strip_bom(&input.text)).ok();
-        let status = table
-            .as_ref()
-            .and_then(|t| t.get("status")?.as_str().map(str::to_owned));
-        if status.as_deref() == Some("retracted") {
-            let get = |key: &str| {
-                table
-                    .as_ref()
-                    .and_then(|t| t.get(key))
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .unwrap_or_default()
+    enum Parsed {
+        Story(StoryRecord),
+        Tombstone(Tombstone),
+        Embargoed(String),
+        Skipped(String, String),
+    }
+    let parsed: Vec<Parsed> = inputs
+        .par_iter()
+        .filter(|i| i.path.starts_with("stories/"))
+        .map(|input| {
+            let slug = stem(&input.path).to_owned();
+            if !is_valid_id(&slug) {
+                return Parsed::Skipped(
+                    input.path.clone(),
+                    "its file name is not a valid slug".to_owned(),
+                );
+            }
+            let table: Option<toml::Table> =
+                toml::from_str(crate::source::strip_bom(&input.text)).ok();
+            let status = table
+                .as_ref()
+                .and_then(|t| t.get("status")?.as_str().map(str::to_owned));
+            if status.as_deref() == Some("retracted") {
+                let get = |key: &str| {
+                    table
+                        .as_ref()
+                        .and_then(|t| t.get(key))
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .unwrap_or_default()
+                };
+                return Parsed::Tombstone(Tombstone {
+                    slug,
+                    blob: input.blob.clone(),
+                    headline: get("headline"),
+                    reason: get("reason"),
+                    retracted: get("retracted"),
+                });
+            }
+            let story = match Story::from_toml(&input.text) {
+                Ok(story) => story,
+                Err(error) => return Parsed::Skipped(input.path.clone(), error.message),
             };
-            tombstones.push(Tombstone {
+            if story.slug.get_ref() != &slug {
+                return Parsed::Skipped(
+                    input.path.clone(),
+                    "its slug is not its file name".to_owned(),
+                );
+            }
+            if let Some(embargo) = &story.embargo
+                && crate::document::instant(embargo.get_ref())
+                    .is_some_and(|(until, _)| until > options.now)
+            {
+                return Parsed::Embargoed(slug);
+            }
+            let updated_seconds =
+                crate::document::instant(story.updated.get_ref()).map_or(0, |(s, _)| s);
+            Parsed::Story(StoryRecord {
                 slug,
                 blob: input.blob.clone(),
-                headline: get("headline"),
-                reason: get("reason"),
-                retracted: get("retracted"),
-            });
-            continue;
+                story,
+                updated_seconds,
+            })
+        })
+        .collect();
+    for item in parsed {
+        match item {
+            Parsed::Story(record) => stories.push(record),
+            Parsed::Tombstone(tombstone) => tombstones.push(tombstone),
+            Parsed::Embargoed(slug) => report.embargoed.push(slug),
+            Parsed::Skipped(path, reason) => report.skipped.push((path, reason)),
         }
-        let story = match Story::from_toml(&input.text) {
-            Ok(story) => story,
-            Err(error) => {
-                report.skipped.push((input.path.clone(), error.message));
-                continue;
-            }
-        };
-        if story.slug.get_ref() != &slug {
-            report.skipped.push((
-                input.path.clone(),
-                "its slug is not its file name".to_owned(),
-            ));
-            continue;
-        }
-        if let Some(embargo) = &story.embargo
-            && crate::document::instant(embargo.get_ref())
-                .is_some_and(|(until, _)| until > options.now)
-        {
-            report.embargoed.push(slug);
-            continue;
-        }
-        let updated_seconds =
-            crate::document::instant(story.updated.get_ref()).map_or(0, |(s, _)| s);
-        stories.push(StoryRecord {
-            slug,
-            blob: input.blob.clone(),
-            story,
-            updated_seconds,
-        });
     }
     stories.sort_by(|a, b| {
         b.updated_seconds
@@ -478,11 +490,17 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             Page::Tombstone(tombstone),
         ));
     }
+    let mut members_of: BTreeMap<&str, Vec<&StoryRecord>> = BTreeMap::new();
+    for record in &stories {
+        for topic in &record.story.topics {
+            members_of
+                .entry(topic.get_ref().as_str())
+                .or_default()
+                .push(record);
+        }
+    }
     for topic in topics.values() {
-        let members: Vec<&StoryRecord> = stories
-            .iter()
-            .filter(|s| s.story.topics.iter().any(|t| t.get_ref() == &topic.id))
-            .collect();
+        let members: Vec<&StoryRecord> = members_of.remove(topic.id.as_str()).unwrap_or_default();
         let mut parts = vec![global.as_str(), topic.blob.as_str()];
         for member in &members {
             parts.push(&member.blob);
@@ -884,10 +902,18 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, SiteError> {
             source,
         })?;
     }
-    crate::fsutil::write_atomic(path, bytes).map_err(|source| SiteError::Write {
-        path: path.to_owned(),
-        source,
-    })?;
+    // Replaced by rename, so a reader never sees half a page; not synced to
+    // disk file by file, since a site is rebuilt from git after a crash.
+    let temporary = path.with_extension(format!("lede-{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&temporary);
+            SiteError::Write {
+                path: path.to_owned(),
+                source,
+            }
+        })?;
     Ok(true)
 }
 
