@@ -365,7 +365,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
         }
     }
     enum Parsed {
-        Story(StoryRecord),
+        Story(Box<StoryRecord>),
         Tombstone(Tombstone),
         Embargoed(String),
         Skipped(String, String),
@@ -420,17 +420,17 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
             }
             let updated_seconds =
                 crate::document::instant(story.updated.get_ref()).map_or(0, |(s, _)| s);
-            Parsed::Story(StoryRecord {
+            Parsed::Story(Box::new(StoryRecord {
                 slug,
                 blob: input.blob.clone(),
                 story,
                 updated_seconds,
-            })
+            }))
         })
         .collect();
     for item in parsed {
         match item {
-            Parsed::Story(record) => stories.push(record),
+            Parsed::Story(record) => stories.push(*record),
             Parsed::Tombstone(tombstone) => tombstones.push(tombstone),
             Parsed::Embargoed(slug) => report.embargoed.push(slug),
             Parsed::Skipped(path, reason) => report.skipped.push((path, reason)),
