@@ -110,14 +110,7 @@ fn render_record(out: &mut String, diff: &RecordDiff, painter: &Painter) {
         let _ = write!(title, " — {}", printable(headline.clone()));
     }
     let _ = writeln!(out, "{}", painter.paint(BOLD, &title));
-    let mut facts = vec![status_word(diff.status).to_owned()];
-    if diff.parts_changed > 0 {
-        facts.push(plural(diff.parts_changed, "part"));
-    }
-    let words = word_counts(diff.words_added, diff.words_removed);
-    if !words.is_empty() {
-        facts.push(words);
-    }
+    let facts = facts(diff);
     let _ = writeln!(
         out,
         "  {} ({})",
@@ -146,6 +139,19 @@ fn render_record(out: &mut String, diff: &RecordDiff, painter: &Painter) {
     for change in &diff.changes {
         render_change(out, change, painter);
     }
+}
+
+/// What changed in a record, in a few words: `modified, 2 parts, +5 −3 words`.
+fn facts(diff: &RecordDiff) -> Vec<String> {
+    let mut facts = vec![status_word(diff.status).to_owned()];
+    if diff.parts_changed > 0 {
+        facts.push(plural(diff.parts_changed, "part"));
+    }
+    let words = word_counts(diff.words_added, diff.words_removed);
+    if !words.is_empty() {
+        facts.push(words);
+    }
+    facts
 }
 
 fn plural(count: usize, noun: &str) -> String {
@@ -457,14 +463,7 @@ pub fn render_markdown(from: &str, to: &str, diffs: &[RecordDiff]) -> String {
         if let Some(headline) = &diff.headline {
             let _ = write!(title, ": {}", html(headline));
         }
-        let mut facts = vec![status_word(diff.status).to_owned()];
-        if diff.parts_changed > 0 {
-            facts.push(plural(diff.parts_changed, "part"));
-        }
-        let words = word_counts(diff.words_added, diff.words_removed);
-        if !words.is_empty() {
-            facts.push(words);
-        }
+        let facts = facts(diff);
         let _ = writeln!(
             out,
             "<details>\n<summary>{title} ({})</summary>\n",

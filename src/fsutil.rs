@@ -105,7 +105,6 @@ impl RepoLock {
     /// Notes in the lock file that git is (or is no longer) writing.
     pub fn record(&mut self, note: Note<'_>) -> std::io::Result<()> {
         use std::io::{Seek, Write};
-        self.file.set_len(0)?;
         self.file.seek(std::io::SeekFrom::Start(0))?;
         let mut text = format!("{}\n", std::process::id());
         match note {
@@ -116,7 +115,10 @@ impl RepoLock {
         // No fsync: the note is for a lede killed mid-way, whose writes the
         // kernel still has; after a machine crash git's own locks are stale
         // for everyone and git says so.
-        self.file.write_all(text.as_bytes())
+        // Written over the old note, then cut to length: a lede killed in
+        // between leaves a note that still says what it was doing.
+        self.file.write_all(text.as_bytes())?;
+        self.file.set_len(text.len() as u64)
     }
 
     pub fn acquire(git_dir: &Path) -> Result<RepoLock, LockError> {

@@ -32,9 +32,9 @@ pub enum GitError {
     #[error("{rev} is not a revision in this repository")]
     UnknownRevision { rev: String },
     #[error(
-        "the branch `{0}` moved while lede was writing to it (another publish?); nothing was lost, run the command again"
+        "the branch `{0}` moved while lede was writing to it (another publish?); nothing was lost, run the command again ({1})"
     )]
-    Moved(String),
+    Moved(String, String),
     #[error("git push failed: {0}")]
     Push(String),
     #[error("git: {0}")]
@@ -599,19 +599,8 @@ impl Git {
                 }
             }
             tracked = old.as_ref().map(|file| file.path.clone());
-            let author = commit.author();
             touches.push(Touch {
-                commit: CommitInfo {
-                    id: commit.id().to_string(),
-                    author: Identity {
-                        name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                    },
-                    time: author.when().seconds(),
-                    offset_minutes: author.when().offset_minutes(),
-                    message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
-                    parents: parents.len(),
-                },
+                commit: commit_info(&commit),
                 old,
                 new,
             });
@@ -633,6 +622,21 @@ impl Git {
     /// A value from git's configuration, as git would see it.
     pub fn config_value(&self, key: &str) -> Option<String> {
         self.repo.config().ok()?.get_string(key).ok()
+    }
+}
+
+fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
+    let author = commit.author();
+    CommitInfo {
+        id: commit.id().to_string(),
+        author: Identity {
+            name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        },
+        time: author.when().seconds(),
+        offset_minutes: author.when().offset_minutes(),
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        parents: commit.parent_count(),
     }
 }
 
@@ -728,7 +732,7 @@ impl Git {
         let log = format!("lede: {}", message.lines().next().unwrap_or_default());
         let moved = |error: git2::Error| match error.code() {
             ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists => {
-                GitError::Moved(name.to_owned())
+                GitError::Moved(name.to_owned(), error.message().to_owned())
             }
             _ => error.into(),
         };
@@ -781,22 +785,8 @@ impl Git {
         let mut commits = Vec::new();
         for oid in walk {
             let commit = self.repo.find_commit(oid?)?;
-            let author = commit.author();
             let parent = commit.parent_ids().next().map(|id| id.to_string());
-            commits.push((
-                CommitInfo {
-                    id: commit.id().to_string(),
-                    author: Identity {
-                        name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                    },
-                    time: author.when().seconds(),
-                    offset_minutes: author.when().offset_minutes(),
-                    message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
-                    parents: commit.parent_count(),
-                },
-                parent,
-            ));
+            commits.push((commit_info(&commit), parent));
         }
         Ok(commits)
     }
@@ -823,7 +813,7 @@ impl Git {
     }
 
     /// Removes the lock files git leaves when a writer is killed (the
-    /// index's, HEAD's and the branches'), when they were made in the
+    /// index's, HEAD's, the packed references' and the branches'), when they were made in the
     /// minute before the lede that was killed last noted a git write.
     /// Returns what was removed. Only called when lede knows the previous
     /// lede died while git was writing; a lock file another git process is
@@ -833,7 +823,11 @@ impl Git {
         let noted = std::fs::metadata(git_dir.join("lede.lock"))
             .and_then(|m| m.modified())
             .ok();
-        let mut candidates = vec![git_dir.join("index.lock"), git_dir.join("HEAD.lock")];
+        let mut candidates = vec![
+            git_dir.join("index.lock"),
+            git_dir.join("HEAD.lock"),
+            git_dir.join("packed-refs.lock"),
+        ];
         let mut dirs = vec![git_dir.join("refs/heads")];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {

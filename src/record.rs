@@ -48,6 +48,14 @@ pub struct Story {
     pub corrections: Vec<Spanned<Correction>>,
 }
 
+/// The standard sections of an explainer, in reading order.
+pub const SECTION_ORDER: [&str; 4] = [
+    "whats-happened",
+    "behind-the-headline",
+    "what-the-papers-say",
+    "how-we-got-here",
+];
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
@@ -125,6 +133,23 @@ impl Story {
     /// A section by id.
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.get(id).map(Spanned::get_ref)
+    }
+
+    /// The ids of the story's sections in reading order: the standard four
+    /// in the explainer's order, then any others in file order.
+    pub fn reading_order(&self) -> Vec<&str> {
+        let mut order: Vec<&str> = SECTION_ORDER
+            .iter()
+            .copied()
+            .filter(|id| self.sections.contains_key(*id))
+            .collect();
+        order.extend(
+            self.sections
+                .keys()
+                .map(String::as_str)
+                .filter(|id| !SECTION_ORDER.contains(id)),
+        );
+        order
     }
 }
 

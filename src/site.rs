@@ -42,14 +42,6 @@ const BUILT_IN: [(&str, &str); 5] = [
 const STYLE: &str = include_str!("templates/style.css");
 const MANIFEST: &str = ".lede-build.json";
 
-/// The standard sections, in reading order; others follow in file order.
-const SECTION_ORDER: [&str; 4] = [
-    "whats-happened",
-    "behind-the-headline",
-    "what-the-papers-say",
-    "how-we-got-here",
-];
-
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
     #[error(
@@ -515,18 +507,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
     let story_context = |record: &StoryRecord| -> Json {
         let story = &record.story;
         let url = story_url(&record.slug);
-        let mut order: Vec<&str> = SECTION_ORDER
-            .iter()
-            .copied()
-            .filter(|id| story.sections.contains_key(*id))
-            .collect();
-        order.extend(
-            story
-                .sections
-                .keys()
-                .map(String::as_str)
-                .filter(|id| !SECTION_ORDER.contains(id)),
-        );
+        let order = story.reading_order();
         let sections: Vec<Json> = order
             .iter()
             .filter_map(|id| story.section(id).map(|section| (id, section)))

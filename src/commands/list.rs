@@ -148,16 +148,6 @@ fn updated_key(file: &StoryFile) -> (i64, u32) {
     crate::document::instant(file.story.updated.get_ref()).unwrap_or((i64::MIN, 0))
 }
 
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Draft => "draft",
-        Status::InReview => "in_review",
-        Status::Approved => "approved",
-        Status::Published => "published",
-        Status::Retracted => "retracted",
-    }
-}
-
 fn table(listed: &[Listed<'_>]) -> String {
     let slug_width = listed
         .iter()
@@ -180,7 +170,7 @@ fn table(listed: &[Listed<'_>]) -> String {
         out.push_str(&format!(
             "{:<slug_width$}  {:<9}  {:<desk_width$}  {:<20}  {}\n",
             l.slug,
-            status_name(l.status),
+            crate::workflow::status_name(l.status),
             l.desk,
             l.updated,
             headline

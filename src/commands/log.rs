@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::cli::Ui;
@@ -39,11 +38,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 /// One event in a story's history.
 #[derive(Debug, Serialize)]

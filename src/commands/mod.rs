@@ -22,3 +22,13 @@ pub mod show;
 pub mod status;
 pub mod topic;
 pub mod validate;
+
+/// `--format` of the commands whose output is either for people or for
+/// programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// Readable text.
+    Text,
+    /// A JSON document (see the README).
+    Json,
+}

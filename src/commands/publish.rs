@@ -2,7 +2,6 @@
 //! published branch. The order of the two commits and how an interrupted
 //! publish is completed are in `src/publish.rs`.
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::change::Change;
@@ -63,11 +62,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 fn parse_item(text: &str) -> Result<Item, String> {
     text.parse()
@@ -229,9 +224,11 @@ fn publish_one(
     publish::pause_point("planned");
     match plan.step {
         Step::Start => {
-            let published =
-                publish::commit_published(change.git(), &config.publish.branch, &plan, message)
-                    .map_err(|e| CommandError::new(e.to_string()))?;
+            let published = change
+                .git_write(|git| {
+                    publish::commit_published(git, &config.publish.branch, &plan, message)
+                })
+                .map_err(|e| CommandError::new(e.to_string()))?;
             publish::pause_point("published-branch");
             report.published_commit = Some(published.clone());
             change
@@ -272,8 +269,7 @@ fn publish_one(
                 // A commit interrupted before its index was written leaves
                 // the index behind HEAD.
                 change
-                    .git()
-                    .refresh_index(&plan.path)
+                    .git_write(|git| git.refresh_index(&plan.path))
                     .map_err(|e| CommandError::new(e.to_string()))?;
             }
         }

@@ -37,14 +37,6 @@ pub enum Format {
     Json,
 }
 
-/// The standard sections, in reading order; others follow in file order.
-const SECTION_ORDER: [&str; 4] = [
-    "whats-happened",
-    "behind-the-headline",
-    "what-the-papers-say",
-    "how-we-got-here",
-];
-
 pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let root = repo::discover(&ui.cwd)?;
     let source = match &args.rev {
@@ -117,18 +109,7 @@ pub fn render(story: &Story) -> String {
         let topics: Vec<String> = story.topics.iter().map(|t| text(t.get_ref())).collect();
         let _ = writeln!(out, "topics: {}", topics.join(", "));
     }
-    let mut order: Vec<&str> = SECTION_ORDER
-        .iter()
-        .copied()
-        .filter(|id| story.sections.contains_key(*id))
-        .collect();
-    order.extend(
-        story
-            .sections
-            .keys()
-            .map(String::as_str)
-            .filter(|id| !SECTION_ORDER.contains(id)),
-    );
+    let order = story.reading_order();
     for id in order {
         let Some(section) = story.section(id) else {
             continue;

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::cli::Ui;
@@ -28,11 +27,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 #[derive(Debug, Serialize, Default)]
 pub struct Overview {
