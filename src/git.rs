@@ -251,18 +251,11 @@ impl Git {
 
     /// The paths of the files under `dir` at revision `rev`.
     pub fn files_at(&self, rev: &str, dir: &str) -> Result<Vec<String>, GitError> {
-        let tree = self.tree_at(rev)?;
-        let mut files = Vec::new();
-        tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob) {
-                let path = format!("{parent}{}", entry.name().unwrap_or_default());
-                if path.starts_with(dir) {
-                    files.push(path);
-                }
-            }
-            git2::TreeWalkResult::Ok
-        })?;
-        Ok(files)
+        Ok(self
+            .blobs_at(rev, dir)?
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect())
     }
 }
 
