@@ -235,6 +235,16 @@ pub fn script_safe_json(value: &Json) -> String {
     out
 }
 
+/// A story in a sentence or two, as text: the start of "What's happened"
+/// (or of its first section), for lists, feeds and the page description.
+fn summary(story: &Story) -> String {
+    story
+        .section("whats-happened")
+        .or_else(|| story.sections.values().next().map(|s| s.get_ref()))
+        .map(|s| markdown::excerpt(&markdown::to_text(s.body.get_ref()), 200))
+        .unwrap_or_default()
+}
+
 /// "Name <email>" → "Name": addresses are not published.
 fn author_name(author: &str) -> String {
     author
@@ -504,9 +514,47 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
         ));
     }
 
+    // What lists (the index, topic pages, feeds) show of a story: made once
+    // per story, without rendering its Markdown to HTML.
+    let listings: std::collections::HashMap<&str, Json> = stories
+        .par_iter()
+        .map(|record| {
+            let story = &record.story;
+            let updated = story.updated.get_ref().to_string();
+            let published = story
+                .published
+                .as_ref()
+                .map(|p| p.get_ref().to_string())
+                .unwrap_or_else(|| story.created.get_ref().to_string());
+            let authors: Vec<String> = story
+                .authors
+                .iter()
+                .map(|a| author_name(a.get_ref()))
+                .collect();
+            (
+                record.slug.as_str(),
+                json!({
+                    "slug": record.slug,
+                    "headline": story.headline.get_ref(),
+                    "url": story_url(&record.slug),
+                    "absolute_url": format!("{base_url}stories/{}/", record.slug),
+                    "updated": updated,
+                    "updated_text": human_date(&updated),
+                    "published": published,
+                    "summary": summary(story),
+                    "authors": authors,
+                }),
+            )
+        })
+        .collect();
+    let listed = |record: &StoryRecord| -> Json {
+        listings
+            .get(record.slug.as_str())
+            .cloned()
+            .unwrap_or(Json::Null)
+    };
     let story_context = |record: &StoryRecord| -> Json {
         let story = &record.story;
-        let url = story_url(&record.slug);
         let order = story.reading_order();
         let sections: Vec<Json> = order
             .iter()
@@ -565,33 +613,18 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
                 json!({ "at": at, "at_text": human_date(&at), "note": c.note.get_ref() })
             })
             .collect();
-        let authors: Vec<String> = story
-            .authors
-            .iter()
-            .map(|a| author_name(a.get_ref()))
-            .collect();
-        let updated = story.updated.get_ref().to_string();
-        let published = story
-            .published
-            .as_ref()
-            .map(|p| p.get_ref().to_string())
-            .unwrap_or_else(|| story.created.get_ref().to_string());
-        let summary = story
-            .section("whats-happened")
-            .or_else(|| story.sections.values().next().map(|s| s.get_ref()))
-            .map(|s| markdown::excerpt(&markdown::to_text(s.body.get_ref()), 200))
-            .unwrap_or_default();
-        let absolute_url = format!("{base_url}stories/{}/", record.slug);
+        // The page is the story's listing and everything else about it.
+        let mut context = listed(record);
         let status = serde_json::to_value(story.status.get_ref()).unwrap_or(Json::Null);
         let mut graph = vec![json!({
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": story.headline.get_ref(),
-            "datePublished": published,
-            "dateModified": updated,
-            "author": authors.iter().map(|name| json!({ "@type": "Person", "name": name })).collect::<Vec<_>>(),
-            "mainEntityOfPage": absolute_url,
-            "description": summary,
+            "datePublished": context["published"],
+            "dateModified": context["updated"],
+            "author": context["authors"].as_array().into_iter().flatten().map(|name| json!({ "@type": "Person", "name": name })).collect::<Vec<_>>(),
+            "mainEntityOfPage": context["absolute_url"],
+            "description": context["summary"],
             "correction": story.corrections.iter().map(|c| {
                 let c = c.get_ref();
                 json!({ "@type": "CorrectionComment", "text": c.note.get_ref(), "datePublished": c.at.get_ref().to_string() })
@@ -611,71 +644,23 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
                 }).collect::<Vec<_>>(),
             }));
         }
-        json!({
-            "slug": record.slug,
-            "headline": story.headline.get_ref(),
-            "status": status,
-            "url": url,
-            "absolute_url": absolute_url,
-            "updated": updated,
-            "updated_text": human_date(&updated),
-            "published": published,
-            "revision": story.revision.as_ref().map(|r| *r.get_ref()),
-            "desk": story.desk.get_ref(),
-            "authors": authors,
-            "summary": summary,
-            "sections": sections,
-            "faq": faq,
-            "topics": story_topics,
-            "corrections": corrections,
-            "json_ld": script_safe_json(&Json::Array(graph)),
-        })
-    };
-    // What lists (the index, topic pages, feeds) show of a story: made once
-    // per story, without rendering its Markdown to HTML.
-    let summary_of = |story: &Story| {
-        story
-            .section("whats-happened")
-            .or_else(|| story.sections.values().next().map(|s| s.get_ref()))
-            .map(|s| markdown::excerpt(&markdown::to_text(s.body.get_ref()), 200))
-            .unwrap_or_default()
-    };
-    let listings: std::collections::HashMap<&str, Json> = stories
-        .par_iter()
-        .map(|record| {
-            let story = &record.story;
-            let updated = story.updated.get_ref().to_string();
-            let published = story
-                .published
-                .as_ref()
-                .map(|p| p.get_ref().to_string())
-                .unwrap_or_else(|| story.created.get_ref().to_string());
-            let authors: Vec<String> = story
-                .authors
-                .iter()
-                .map(|a| author_name(a.get_ref()))
-                .collect();
-            (
-                record.slug.as_str(),
-                json!({
-                    "slug": record.slug,
-                    "headline": story.headline.get_ref(),
-                    "url": story_url(&record.slug),
-                    "absolute_url": format!("{base_url}stories/{}/", record.slug),
-                    "updated": updated,
-                    "updated_text": human_date(&updated),
-                    "published": published,
-                    "summary": summary_of(story),
-                    "authors": authors,
-                }),
-            )
-        })
-        .collect();
-    let listed = |record: &StoryRecord| -> Json {
-        listings
-            .get(record.slug.as_str())
-            .cloned()
-            .unwrap_or(Json::Null)
+        if let Some(fields) = context.as_object_mut() {
+            fields.insert("status".into(), status);
+            fields.insert(
+                "revision".into(),
+                json!(story.revision.as_ref().map(|r| *r.get_ref())),
+            );
+            fields.insert("desk".into(), json!(story.desk.get_ref()));
+            fields.insert("sections".into(), Json::Array(sections));
+            fields.insert("faq".into(), Json::Array(faq));
+            fields.insert("topics".into(), Json::Array(story_topics));
+            fields.insert("corrections".into(), Json::Array(corrections));
+            fields.insert(
+                "json_ld".into(),
+                Json::String(script_safe_json(&Json::Array(graph))),
+            );
+        }
+        context
     };
     let render = |name: &str, context: Json| -> Result<String, SiteError> {
         let template = env.get_template(name).map_err(|e| SiteError::Template {
