@@ -71,6 +71,12 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Ok(())
         }
     };
+    // What the first build is made of, taken before it: an edit made
+    // while it runs, or before the watcher below starts, is still seen.
+    let config_branch = Config::load(&root)
+        .map(|c| c.publish.branch)
+        .unwrap_or_else(|_| "published".into());
+    let built_from = source_state(&root, working, &config_branch);
     rebuild(&root)?;
     let what = if args.working {
         "the working tree (drafts included)"
@@ -82,11 +88,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 
     // Rebuild when what the site is made of changes.
     let watched_root = root.clone();
-    let config_branch = Config::load(&root)
-        .map(|c| c.publish.branch)
-        .unwrap_or_else(|_| "published".into());
     std::thread::spawn(move || {
-        let mut last = source_state(&watched_root, working, &config_branch);
+        let mut last = built_from;
         loop {
             std::thread::sleep(Duration::from_millis(500));
             let now = source_state(&watched_root, working, &config_branch);
