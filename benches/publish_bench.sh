@@ -12,6 +12,8 @@
 #   git init -b main; git add -A; git commit   as author A ("Alex Author")
 #   git repack -adq                            (as a clone would have it; BENCH_REPACK=0 keeps
 #                                               the 100k objects loose)
+#   lede setup                                 (as every clone runs once: from 10,000 files
+#                                               on it turns on git's split index)
 #
 # then picks K stories whose status is "draft", spread evenly over the sorted
 # list of draft stories (so over the years 2000–2025), and for each runs
@@ -66,6 +68,8 @@
 #   BENCH_REPACK (1)                  0: leave the objects of the initial commit loose
 #   BENCH_WARM (1)                    0: do not read git's files before each run
 #   BENCH_GIT_REF (1)                 0: skip the reference row (git commit --only, above)
+#   BENCH_SETUP (1)                   0: undo `lede setup`'s split index before measuring
+#                                     (git's default index, rewritten whole by every commit)
 #   BENCH_NO_BUILD=1                  skip cargo build (use the binaries as they are)
 #   LEDE_BIN, GEN_CORPUS_BIN          override the binaries
 #
@@ -93,6 +97,7 @@ SEED=${BENCH_SEED:-1}
 REPACK=${BENCH_REPACK:-1}
 WARM=${BENCH_WARM:-1}
 GIT_REF=${BENCH_GIT_REF:-1}
+SETUP=${BENCH_SETUP:-1}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 [[ $TARGET = /* ]] || TARGET=$ROOT/$TARGET
 abs() { [[ $1 = /* ]] && echo "$1" || echo "$ROOT/$1"; }
@@ -135,7 +140,7 @@ fail() { echo "  FAILED: $*"; STATUS=1; }
 # warm DIR: read git's index and packs and the small shared files once.
 warm() {
     [[ $WARM == 1 ]] || return 0
-    (cd "$1" && cat .git/index .git/objects/pack/* lede.toml schemas/* topics/* >/dev/null 2>&1)
+    (cd "$1" && cat .git/index .git/sharedindex.* .git/objects/pack/* lede.toml schemas/* topics/* >/dev/null 2>&1)
     return 0
 }
 
@@ -219,10 +224,18 @@ for N in "${SIZES[@]}"; do
     else
         setup "$N" "$DIR" "$OUT"
     fi
+    # As a clone is set up (lede setup), or with git's default index.
+    if [[ $SETUP == 1 ]]; then
+        "$LEDE" -C "$DIR" setup >"$OUT/setup.out" 2>&1 || { cat "$OUT/setup.out" >&2; die "lede setup failed in $DIR"; }
+    else
+        (cd "$DIR" && git config --unset core.splitIndex; git update-index --no-split-index) >/dev/null 2>&1
+    fi
     echo
     echo "## $N stories: $DIR"
     echo "$(cd "$DIR" && git ls-files stories | wc -l) story files, .git $(du -sh "$DIR/.git" | cut -f1)," \
-        "index $(du -h "$DIR/.git/index" | cut -f1), $(cd "$DIR" && git rev-list --count refs/bench/approval) commits on main"
+        "index $(du -h "$DIR/.git/index" | cut -f1)$(cd "$DIR" && ls .git/sharedindex.* >/dev/null 2>&1 && echo " + shared $(du -ch .git/sharedindex.* | tail -n 1 | cut -f1)")," \
+        "core.splitIndex=$(cd "$DIR" && git config core.splitIndex || echo unset)," \
+        "$(cd "$DIR" && git rev-list --count refs/bench/approval) commits on main"
     echo "stories published: $(awk '{ printf "%s%s", sep, $2; sep = " " }' "$OUT/slugs.txt")"
     if [[ -s $OUT/submit.times ]]; then
         read -r sm _ _ <<<"$(stats "$OUT/submit.times")"

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::fsutil::{LockError, Note, RepoLock, remove_stale_temporaries, write_atomic};
-use crate::git::{Git, GitError};
+use crate::git::{Git, GitError, IndexUpdate};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {
@@ -18,6 +18,26 @@ pub enum ChangeError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "wrote {} but could not commit: {source}\nthe change is in the working tree; commit it with git, or undo it with `git restore --staged --worktree -- {}`",
+        paths.join(", "),
+        paths.join(" ")
+    )]
+    NotCommitted {
+        paths: Vec<String>,
+        source: GitError,
+    },
+}
+
+impl ChangeError {
+    /// Whether the repository is as it was before the change began: true
+    /// for everything except a failure after the files were written.
+    pub fn changed_nothing(&self) -> bool {
+        !matches!(
+            self,
+            ChangeError::NotCommitted { .. } | ChangeError::Git(GitError::IndexBehind { .. })
+        )
+    }
 }
 
 pub struct Change {
@@ -26,6 +46,7 @@ pub struct Change {
     commit: bool,
     written: Vec<String>,
     lock: RepoLock,
+    index: Option<IndexUpdate>,
 }
 
 impl Change {
@@ -56,15 +77,19 @@ impl Change {
             }
         }
         git.check_ready()?;
-        if commit {
+        let index = if commit {
             git.identity()?;
-        }
+            git.start_index_update()
+        } else {
+            None
+        };
         Ok(Change {
             root: root.to_owned(),
             git,
             commit,
             written: Vec::new(),
             lock,
+            index,
         })
     }
 
@@ -80,6 +105,14 @@ impl Change {
         let result = write(&self.git);
         let _ = self.lock.record(Note::Idle);
         result
+    }
+
+    /// Brings git's index entry of `path` in line with the file, without
+    /// committing: for a commit that was interrupted before git's index
+    /// was written.
+    pub fn refresh_index(&mut self, path: &str) -> Result<(), GitError> {
+        let pending = self.index.take();
+        self.git_write(|git| git.refresh_index(path, pending))
     }
 
     /// Writes a file (path relative to the root) atomically.
@@ -105,8 +138,15 @@ impl Change {
         }
         let written = std::mem::take(&mut self.written);
         let paths: Vec<&str> = written.iter().map(String::as_str).collect();
-        Ok(Some(
-            self.git_write(|git| git.commit_paths(&paths, message))?,
-        ))
+        let index = self.index.take();
+        match self.git_write(|git| git.commit_paths(&paths, message, index)) {
+            Ok(commit) => Ok(Some(commit)),
+            // The commit was made; only the index lags, and says so.
+            Err(error @ GitError::IndexBehind { .. }) => Err(error.into()),
+            Err(source) => Err(ChangeError::NotCommitted {
+                paths: written,
+                source,
+            }),
+        }
     }
 }

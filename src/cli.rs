@@ -142,6 +142,7 @@ impl Ui {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<crate::error::Outcome, crate::error::CommandError> {
+    crate::git::configure_process();
     let ui = Ui::from_args(&cli.global)?;
     match cli.command {
         Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),

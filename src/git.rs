@@ -38,6 +38,17 @@ pub enum GitError {
     #[error("git push failed: {0}")]
     Push(String),
     #[error("git: {0}")]
+    Program(String),
+    #[error(
+        "committed {commit}, but git's index could not be updated to match: {error}\nthe files and the commit are right; `git reset -q -- {}` brings the index in line",
+        paths.join(" ")
+    )]
+    IndexBehind {
+        commit: String,
+        paths: Vec<String>,
+        error: Box<GitError>,
+    },
+    #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
 
@@ -56,6 +67,24 @@ impl std::fmt::Display for Identity {
 
 pub struct Git {
     repo: Repository,
+}
+
+/// Settings of libgit2 for the whole process, made once at the start of a
+/// command, before any other thread exists.
+///
+/// libgit2 caches no tree over 4 KB. A year's directory in a large archive
+/// is one tree of thousands of entries (about 350 KB at 100,000 stories),
+/// which a history walk, a file read and a commit would each inflate and
+/// parse again. Trees up to 4 MB are kept; libgit2's total cache stays at
+/// its default bound (256 MB), past which it evicts.
+pub fn configure_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: this writes libgit2 globals without synchronisation; it
+        // runs at the start of `cli::run`, on the main thread, before lede
+        // starts any other thread or uses libgit2 anywhere.
+        let _ = unsafe { git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 4 << 20) };
+    });
 }
 
 impl Git {
@@ -108,7 +137,15 @@ impl Git {
         if let Some(operation) = busy {
             return Err(GitError::Busy(operation));
         }
+        // A git holding the lock for a moment (a commit, or the index
+        // update of a lede that was just interrupted) is waited for.
         let lock = self.repo.path().join("index.lock");
+        for _ in 0..20 {
+            if !lock.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         if lock.exists() {
             return Err(GitError::IndexLocked(lock));
         }
@@ -147,7 +184,15 @@ impl Git {
     /// Commits the current contents of `paths` (relative to the work tree
     /// root; a path that no longer exists is removed) on top of HEAD, and
     /// nothing else. Returns the new commit's id.
-    pub fn commit_paths(&self, paths: &[&str], message: &str) -> Result<String, GitError> {
+    ///
+    /// `index` is an update of git's index started earlier with
+    /// `start_index_update`; without one, the index is updated afterwards.
+    pub fn commit_paths(
+        &self,
+        paths: &[&str],
+        message: &str,
+        index: Option<IndexUpdate>,
+    ) -> Result<String, GitError> {
         let author = self.signature("AUTHOR")?;
         let committer = self
             .signature("COMMITTER")
@@ -169,6 +214,14 @@ impl Git {
                 self.repo.find_tree(empty)?
             }
         };
+        // git updates the index from the files while the commit is made:
+        // on a large archive both take a while. Should the commit then
+        // fail, the change is staged, and `ChangeError::NotCommitted` says
+        // how to undo it.
+        let mut index = index;
+        if let Some(pending) = index.as_mut() {
+            pending.send(paths);
+        }
         let mut update = git2::build::TreeUpdateBuilder::new();
         for path in paths {
             let on_disk = workdir.join(path);
@@ -192,6 +245,111 @@ impl Git {
                 .commit(Some("HEAD"), &author, &committer, message, &tree, &parents)?;
 
         // Only these paths' index entries change; other staged work stays.
+        let updated = match index {
+            Some(pending) => pending.wait().or_else(|_| self.update_index(paths)),
+            None => self.update_index(paths),
+        };
+        updated.map_err(|error| GitError::IndexBehind {
+            commit: commit.to_string(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+            error: Box::new(error),
+        })?;
+        Ok(commit.to_string())
+    }
+
+    /// Brings the index entries of `paths` in line with the working tree
+    /// (a path that no longer exists leaves the index), and no others.
+    ///
+    /// The git program does this when it is installed: git's index is
+    /// git's format, and git writes every form of it (a split index, a
+    /// sparse index, `index.skipHash`), some of which libgit2 cannot even
+    /// read. With `core.splitIndex` (which `lede setup` turns on) it
+    /// rewrites only the small part, so that on an archive of 100,000
+    /// stories a one-story commit does not cost a rewrite of the whole
+    /// 14 MB index.
+    fn update_index(&self, paths: &[&str]) -> Result<(), GitError> {
+        let workdir = self.workdir()?;
+        let mut attempts = 0;
+        loop {
+            let output = self
+                .git_program()
+                .args(["update-index", "--add", "--remove", "--"])
+                .args(paths)
+                .output();
+            match output {
+                Ok(output) if output.status.success() => return Ok(()),
+                Ok(output) => {
+                    let message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+                    // A git that was reading the index when its lede was
+                    // killed lets go of the lock within moments.
+                    attempts += 1;
+                    if message.contains("index.lock") && attempts < 20 {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        continue;
+                    }
+                    return Err(GitError::Program(message));
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    return self.update_index_in_process(paths, workdir);
+                }
+                Err(error) => return Err(GitError::Program(format!("cannot run git: {error}"))),
+            }
+        }
+    }
+
+    /// Starts the git program updating the index, to be told which paths
+    /// when the commit is made (`commit_paths`). git locks and reads the
+    /// index at once, which on a large archive takes as long as the rest of
+    /// a publish, and does it while lede works. `None` when git cannot be
+    /// started: the index is then updated afterwards.
+    pub fn start_index_update(&self) -> Option<IndexUpdate> {
+        let child = self
+            .git_program()
+            .args(["update-index", "--add", "--remove", "-z", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        Some(IndexUpdate { child: Some(child) })
+    }
+
+    /// The git program, run in this repository's work tree (or its git
+    /// directory, for a bare one), with no input.
+    fn git_program(&self) -> std::process::Command {
+        let mut command = std::process::Command::new("git");
+        command
+            .arg("-C")
+            .arg(self.repo.workdir().unwrap_or_else(|| self.repo.path()))
+            .stdin(std::process::Stdio::null());
+        command
+    }
+
+    /// Runs the git program with `args`; its error output is the error.
+    fn run_git(&self, args: &[&str]) -> Result<(), GitError> {
+        let output = self
+            .git_program()
+            .args(args)
+            .output()
+            .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(GitError::Program(
+                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            ))
+        }
+    }
+
+    fn workdir(&self) -> Result<&Path, GitError> {
+        self.repo
+            .workdir()
+            .ok_or_else(|| GitError::NotARepository(self.repo.path().to_owned()))
+    }
+
+    /// `update_index` without the git program, through libgit2, which
+    /// reads and writes the index whole and knows only its common forms.
+    fn update_index_in_process(&self, paths: &[&str], workdir: &Path) -> Result<(), GitError> {
         let mut index = self.repo.index()?;
         for path in paths {
             if workdir.join(path).exists() {
@@ -205,7 +363,7 @@ impl Git {
             }
         }
         index.write()?;
-        Ok(commit.to_string())
+        Ok(())
     }
 
     /// The tree of the commit a revision names.
@@ -334,11 +492,12 @@ impl Git {
         if let Some(to) = to {
             // Two commits: walk both trees, going down only where ids differ.
             let new_tree = self.tree_at(to)?;
+            let trees = TreeCache::new(&self.repo);
             let mut deltas = Vec::new();
             for prefix in prefixes {
                 let name = prefix.trim_end_matches('/');
-                let old_sub = subtree(&self.repo, &old_tree, name);
-                let new_sub = subtree(&self.repo, &new_tree, name);
+                let old_sub = trees.subtree(&old_tree, name);
+                let new_sub = trees.subtree(&new_tree, name);
                 self.diff_trees(
                     old_sub.as_ref(),
                     new_sub.as_ref(),
@@ -519,17 +678,19 @@ impl Git {
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
         walk.push(git2::Oid::from_str(&start_id)?)?;
         let start_tree = self.tree_at(&start_id)?;
-        let blob_at = |tree: &git2::Tree<'_>, path: &str| {
-            tree.get_path(Path::new(path)).ok().map(|entry| entry.id())
-        };
+        let trees = TreeCache::new(&self.repo);
         let mut tracked = match path_hint {
             Some(path)
                 if path.rsplit('/').next() == Some(file_name)
-                    && blob_at(&start_tree, path).is_some() =>
+                    && trees.blob_at(&start_tree, path).is_some() =>
             {
                 Some(path.to_owned())
             }
             _ => find_in_tree(&self.repo, &start_tree, dir, file_name),
+        };
+        let file_ref = |path: &str, id: git2::Oid| FileRef {
+            path: path.to_owned(),
+            blob: Some(id.to_string()),
         };
         let mut touches = Vec::new();
         for oid in walk {
@@ -539,35 +700,46 @@ impl Git {
                 .parents()
                 .map(|p| p.tree())
                 .collect::<Result<_, _>>()?;
-            if let Some(path) = &tracked {
-                let here = blob_at(&tree, path);
-                if here.is_some() && parents.iter().any(|parent| blob_at(parent, path) == here) {
+            let mut deltas = Vec::new();
+            let here = tracked
+                .as_deref()
+                .and_then(|path| Some((path, trees.blob_at(&tree, path)?)));
+            if let Some((path, here)) = here {
+                let before: Vec<Option<git2::Oid>> = parents
+                    .iter()
+                    .map(|parent| trees.blob_at(parent, path))
+                    .collect();
+                if before.contains(&Some(here)) {
                     continue;
                 }
-            }
-            // Only the changed parts of the two trees are read.
-            let mut deltas = Vec::new();
-            match (&tracked, parents.is_empty()) {
-                (Some(path), true) if blob_at(&tree, path).is_some() => deltas.push(FileDelta {
-                    old: None,
-                    new: blob_at(&tree, path).map(|id| FileRef {
-                        path: path.clone(),
-                        blob: Some(id.to_string()),
+                match before.as_slice() {
+                    // Created by a commit without parents.
+                    [] => deltas.push(FileDelta {
+                        old: None,
+                        new: Some(file_ref(path, here)),
                     }),
-                }),
-                _ => {
-                    let name = dir.trim_end_matches('/');
-                    let old_sub = parents
-                        .first()
-                        .and_then(|parent| subtree(&self.repo, parent, name));
-                    let new_sub = subtree(&self.repo, &tree, name);
-                    self.diff_trees(
-                        old_sub.as_ref(),
-                        new_sub.as_ref(),
-                        &format!("{name}/"),
-                        &mut deltas,
-                    )?;
+                    // Changed where it is, the common case: no need to
+                    // compare the whole directory.
+                    [Some(old)] => deltas.push(FileDelta {
+                        old: Some(file_ref(path, *old)),
+                        new: Some(file_ref(path, here)),
+                    }),
+                    _ => {}
                 }
+            }
+            if deltas.is_empty() {
+                // Only the changed parts of the two trees are read.
+                let name = dir.trim_end_matches('/');
+                let old_sub = parents
+                    .first()
+                    .and_then(|parent| trees.subtree(parent, name));
+                let new_sub = trees.subtree(&tree, name);
+                self.diff_trees(
+                    old_sub.as_ref(),
+                    new_sub.as_ref(),
+                    &format!("{name}/"),
+                    &mut deltas,
+                )?;
             }
             let named = |file: &Option<FileRef>| {
                 file.clone()
@@ -582,10 +754,12 @@ impl Git {
                 // A merge that took one side's version of the file changed
                 // nothing that side's own commits do not already show.
                 let kept = |parent: &git2::Tree<'_>| match &new {
-                    Some(file) => blob_at(parent, &file.path).map(|id| id.to_string()) == file.blob,
+                    Some(file) => {
+                        trees.blob_at(parent, &file.path).map(|id| id.to_string()) == file.blob
+                    }
                     None => old
                         .as_ref()
-                        .is_some_and(|file| blob_at(parent, &file.path).is_none()),
+                        .is_some_and(|file| trees.blob_at(parent, &file.path).is_none()),
                 };
                 if parents.iter().skip(1).any(kept) {
                     continue;
@@ -612,6 +786,20 @@ impl Git {
         Ok(())
     }
 
+    /// How many files git's index lists; `None` when libgit2 cannot read
+    /// the index (a split or sparse index, say).
+    pub fn index_entries(&self) -> Option<usize> {
+        self.repo.index().ok().map(|index| index.len())
+    }
+
+    /// Turns on git's split index for this clone (`core.splitIndex`), and
+    /// splits the index now, so that the first commit afterwards does not
+    /// pay for it. Needs the git program.
+    pub fn split_index(&self) -> Result<(), GitError> {
+        self.run_git(&["update-index", "--split-index"])?;
+        self.set_local_config("core.splitIndex", "true")
+    }
+
     /// A value from git's configuration, as git would see it.
     pub fn config_value(&self, key: &str) -> Option<String> {
         self.repo.config().ok()?.get_string(key).ok()
@@ -633,9 +821,108 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     }
 }
 
-fn subtree<'r>(repo: &'r Repository, tree: &git2::Tree<'_>, name: &str) -> Option<git2::Tree<'r>> {
-    let entry = tree.get_name(name)?;
-    repo.find_tree(entry.id()).ok()
+/// A `git update-index --stdin` waiting for the paths to update. Dropped
+/// without `finish`, it is told nothing and leaves the index as it was.
+pub struct IndexUpdate {
+    child: Option<std::process::Child>,
+}
+
+impl IndexUpdate {
+    /// Gives git the paths (and the end of its input): git updates their
+    /// entries from the files as they are now.
+    fn send(&mut self, paths: &[&str]) {
+        let Some(mut stdin) = self.child.as_mut().and_then(|child| child.stdin.take()) else {
+            return;
+        };
+        use std::io::Write;
+        let mut list = Vec::new();
+        for path in paths {
+            list.extend_from_slice(path.as_bytes());
+            list.push(0);
+        }
+        // A git that has already failed closed its end; its error is
+        // what matters, and `wait` reports it.
+        let _ = stdin.write_all(&list);
+    }
+
+    /// Waits for git to write the index.
+    fn wait(mut self) -> Result<(), GitError> {
+        let Some(child) = self.child.take() else {
+            return Err(GitError::Program("git update-index was not started".into()));
+        };
+        let output = child
+            .wait_with_output()
+            .map_err(|error| GitError::Program(format!("git update-index: {error}")))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(GitError::Program(
+                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            ))
+        }
+    }
+}
+
+impl Drop for IndexUpdate {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // Its input closes (with no paths, unless `send` gave them):
+            // git finishes and releases the index lock. Killing it could
+            // leave the lock behind.
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
+    }
+}
+
+/// The trees a history walk reads, each parsed once. A year's directory
+/// in a large archive is one tree of thousands of entries (about 350 KB),
+/// which libgit2 would otherwise inflate and parse again at every commit
+/// (its own cache takes no tree over 4 KB).
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    trees: std::cell::RefCell<std::collections::HashMap<git2::Oid, git2::Tree<'r>>>,
+}
+
+impl<'r> TreeCache<'r> {
+    fn new(repo: &'r Repository) -> TreeCache<'r> {
+        TreeCache {
+            repo,
+            trees: Default::default(),
+        }
+    }
+
+    fn tree(&self, id: git2::Oid) -> Option<git2::Tree<'r>> {
+        if let Some(tree) = self.trees.borrow().get(&id) {
+            return Some(tree.clone());
+        }
+        let tree = self.repo.find_tree(id).ok()?;
+        self.trees.borrow_mut().insert(id, tree.clone());
+        Some(tree)
+    }
+
+    /// The subtree `name` (one path component) of `tree`.
+    fn subtree(&self, tree: &git2::Tree<'_>, name: &str) -> Option<git2::Tree<'r>> {
+        let entry = tree.get_name(name)?;
+        if entry.kind() != Some(git2::ObjectType::Tree) {
+            return None;
+        }
+        self.tree(entry.id())
+    }
+
+    /// The id of the blob at `path` (components separated by `/`) in `root`.
+    fn blob_at(&self, root: &git2::Tree<'_>, path: &str) -> Option<git2::Oid> {
+        let (dirs, file) = match path.rsplit_once('/') {
+            Some((dirs, file)) => (Some(dirs), file),
+            None => (None, path),
+        };
+        let mut tree: Option<git2::Tree<'r>> = None;
+        for name in dirs.into_iter().flat_map(|dirs| dirs.split('/')) {
+            tree = Some(self.subtree(tree.as_ref().unwrap_or(root), name)?);
+        }
+        let entry = tree.as_ref().unwrap_or(root).get_name(file)?;
+        (entry.kind() == Some(git2::ObjectType::Blob)).then(|| entry.id())
+    }
 }
 
 fn find_in_tree(
@@ -752,10 +1039,7 @@ impl Git {
     /// Whether a commit carries a good signature, as `git verify-commit`
     /// judges it with the user's keys and git's configuration.
     pub fn verify_commit(&self, id: &str) -> bool {
-        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(workdir)
+        self.git_program()
             .args(["verify-commit", id])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -788,21 +1072,12 @@ impl Git {
     /// with the git program, so that the user's credential helpers, SSH
     /// keys and remote configuration apply.
     pub fn push(&self, remote: &str, published_branch: &str) -> Result<(), GitError> {
-        let workdir = self.repo.workdir().unwrap_or_else(|| self.repo.path());
         let published = format!("refs/heads/{published_branch}:refs/heads/{published_branch}");
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(workdir)
-            .args(["push", "--quiet", remote, &published, "HEAD"])
-            .output()
-            .map_err(|error| GitError::Push(error.to_string()))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(GitError::Push(
-                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            ))
-        }
+        self.run_git(&["push", "--quiet", remote, &published, "HEAD"])
+            .map_err(|error| match error {
+                GitError::Program(message) => GitError::Push(message),
+                other => other,
+            })
     }
 
     /// Removes the lock files git leaves when a writer is killed (the
@@ -849,12 +1124,16 @@ impl Git {
     }
 
     /// Updates the index entry of `path` to the file as it is in the
-    /// working tree.
-    pub fn refresh_index(&self, path: &str) -> Result<(), GitError> {
-        let mut index = self.repo.index()?;
-        index.add_path(Path::new(path))?;
-        index.write()?;
-        Ok(())
+    /// working tree, through `pending` when an update was started (it
+    /// holds git's index lock until told what to do).
+    pub fn refresh_index(&self, path: &str, pending: Option<IndexUpdate>) -> Result<(), GitError> {
+        match pending {
+            Some(mut pending) => {
+                pending.send(&[path]);
+                pending.wait().or_else(|_| self.update_index(&[path]))
+            }
+            None => self.update_index(&[path]),
+        }
     }
 }
 

@@ -627,8 +627,10 @@ pub fn plan(
         return Err(Refusal::Uncommitted { path }.into());
     }
     let schemas = crate::schema::Schemas::load(root)?;
+    let topics = crate::validate::KnownTopics::read(root)?;
     let count_errors = |candidate: &str| -> Result<usize, PublishError> {
-        let diagnostics = crate::validate::check_text(root, config, &schemas, &path, candidate)?;
+        let diagnostics =
+            crate::validate::check_text_against(root, config, &schemas, &topics, &path, candidate);
         Ok(diagnostics
             .iter()
             .filter(|d| d.severity == crate::diagnostic::Severity::Error)

@@ -623,3 +623,105 @@ fn git_diff_refuses_to_be_called_by_hand() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("7 or 9 arguments"));
 }
+
+/// Adds `count` entries under `bulk/` to git's index (all the same empty
+/// blob, no files), as a stand-in for a large archive.
+fn stage_many(repo: &TestRepo, count: usize) {
+    let blob = stdout(&repo.git(&["hash-object", "-w", "--stdin"]))
+        .trim()
+        .to_owned();
+    let list: String = (0..count)
+        .map(|n| format!("100644 {blob}\tbulk/{n:05}\n"))
+        .collect();
+    let mut child = std::process::Command::new("git")
+        .args(["update-index", "--index-info"])
+        .current_dir(repo.root())
+        .envs(common::test_env(repo.root()))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(list.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn setup_splits_the_index_of_a_large_archive_only() {
+    let small = TestRepo::committed_sample();
+    let check = small.lede().args(["setup", "--check"]).output().unwrap();
+    assert!(
+        stdout(&check).contains("ok       core.splitIndex not needed ("),
+        "{}",
+        stdout(&check)
+    );
+    let setup = small.lede().args(["setup"]).output().unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    assert!(
+        !stdout(&setup).contains("split index"),
+        "{}",
+        stdout(&setup)
+    );
+    let config = std::process::Command::new("git")
+        .args(["config", "core.splitIndex"])
+        .current_dir(small.root())
+        .envs(common::test_env(small.root()))
+        .output()
+        .unwrap();
+    assert!(
+        !config.status.success(),
+        "a small archive keeps git's default index"
+    );
+
+    let large = TestRepo::committed_sample();
+    stage_many(&large, 10_000);
+    let check = large.lede().args(["setup", "--check"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stdout(&check).contains("missing  core.splitIndex ("),
+        "{}",
+        stdout(&check)
+    );
+    let setup = large.lede().args(["setup"]).output().unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    assert!(
+        stdout(&setup).contains("Turned on git's split index (core.splitIndex = true)"),
+        "{}",
+        stdout(&setup)
+    );
+    assert_eq!(
+        stdout(&large.git(&["config", "core.splitIndex"])).trim(),
+        "true"
+    );
+    let shared = std::fs::read_dir(large.path(".git"))
+        .unwrap()
+        .flatten()
+        .any(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("sharedindex.")
+        });
+    assert!(shared, "the index was split at once");
+    let check = large.lede().args(["setup", "--check"]).output().unwrap();
+    assert!(
+        stdout(&check).contains("ok       core.splitIndex = true"),
+        "{}",
+        stdout(&check)
+    );
+
+    // Someone who said no keeps their no.
+    let declined = TestRepo::committed_sample();
+    stage_many(&declined, 10_000);
+    declined.git(&["config", "core.splitIndex", "false"]);
+    let setup = declined.lede().args(["setup"]).output().unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    assert_eq!(
+        stdout(&declined.git(&["config", "core.splitIndex"])).trim(),
+        "false"
+    );
+}

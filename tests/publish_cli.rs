@@ -873,3 +873,105 @@ fn require_signed_refuses_an_unsigned_approval() {
         "{error}"
     );
 }
+
+/// The file's entry in git's index is HEAD's version of it, and git sees
+/// nothing to commit.
+fn assert_index_current(repo: &TestRepo) {
+    let staged = stdout(&repo.git(&["rev-parse", &format!(":{STORY}")]));
+    let committed = stdout(&repo.git(&["rev-parse", &format!("HEAD:{STORY}")]));
+    assert_eq!(staged, committed, "the index lags behind HEAD");
+    let status = stdout(&repo.git(&["status", "--porcelain", "--untracked-files=no"]));
+    assert_eq!(status, "", "git status after lede");
+}
+
+#[test]
+fn a_split_index_is_kept_current() {
+    // libgit2 cannot read a split index at all: lede leaves the index to git.
+    let newsroom = Newsroom::new();
+    newsroom.repo.git(&["config", "core.splitIndex", "true"]);
+    newsroom.repo.git(&["update-index", "--split-index"]);
+    newsroom.submit_and_approve();
+    assert_index_current(&newsroom.repo);
+    newsroom.ok("bo", &["publish", SLUG]);
+    assert_index_current(&newsroom.repo);
+    let shared = std::fs::read_dir(newsroom.repo.path(".git"))
+        .unwrap()
+        .flatten()
+        .any(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("sharedindex.")
+        });
+    assert!(shared, "the index is still split");
+}
+
+#[test]
+fn without_the_git_program_the_index_is_still_kept() {
+    let newsroom = Newsroom::new();
+    let no_git = tempfile::tempdir().unwrap();
+    let output = newsroom
+        .lede("ada")
+        .env("PATH", no_git.path())
+        .args(["submit", SLUG])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    newsroom.fsck();
+    assert_index_current(&newsroom.repo);
+}
+
+#[test]
+fn an_index_that_cannot_be_updated_is_reported_with_the_commit() {
+    let newsroom = Newsroom::new();
+    // A git that commits but cannot write the index.
+    let fake = tempfile::tempdir().unwrap();
+    let real_git = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|dir| dir.join("git"))
+        .find(|candidate| candidate.is_file())
+        .unwrap();
+    let script = fake.path().join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \" $* \" in *\" update-index \"*) echo 'fatal: simulated failure' >&2; exit 128;; esac\nexec '{}' \"$@\"\n",
+            real_git.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before = stdout(&newsroom.repo.git(&["rev-parse", "HEAD"]));
+
+    let output = newsroom
+        .lede("ada")
+        .env("PATH", fake.path())
+        .args(["submit", SLUG])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let error = stderr(&output);
+    assert!(
+        error.contains(
+            "but git's index could not be updated to match: git: fatal: simulated failure"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!("`git reset -q -- {STORY}`")),
+        "{error}"
+    );
+    assert!(!error.contains("nothing was changed"), "{error}");
+    let after = stdout(&newsroom.repo.git(&["rev-parse", "HEAD"]));
+    assert_ne!(before, after, "the commit was made");
+    assert!(
+        error.contains(&format!("committed {}", after.trim())),
+        "{error}"
+    );
+    assert!(newsroom.repo.read(STORY).contains("status = \"in_review\""));
+
+    // The remedy it names brings the index in line.
+    newsroom.repo.git(&["reset", "-q", "--", STORY]);
+    assert_index_current(&newsroom.repo);
+    newsroom.fsck();
+}

@@ -89,5 +89,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 }
 
 pub fn change_error(error: impl Into<crate::change::ChangeError>) -> CommandError {
-    CommandError::new(error.into().to_string()).hint("nothing was changed")
+    let error = error.into();
+    let message = CommandError::new(error.to_string());
+    if error.changed_nothing() {
+        message.hint("nothing was changed")
+    } else {
+        message
+    }
 }

@@ -269,7 +269,7 @@ fn publish_one(
                 // A commit interrupted before its index was written leaves
                 // the index behind HEAD.
                 change
-                    .git_write(|git| git.refresh_index(&plan.path))
+                    .refresh_index(&plan.path)
                     .map_err(|e| CommandError::new(e.to_string()))?;
             }
         }

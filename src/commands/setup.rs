@@ -49,6 +49,18 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 }
             }
         }
+        match index_advice(&git) {
+            IndexAdvice::Split(setting) => println!("ok       core.splitIndex = {setting}"),
+            IndexAdvice::Small(entries) => {
+                println!("ok       core.splitIndex not needed ({entries} files in git's index)")
+            }
+            IndexAdvice::Wanted(entries) => {
+                missing = true;
+                println!(
+                    "missing  core.splitIndex ({entries} files in git's index; lede setup would turn it on)"
+                );
+            }
+        }
         if attributes {
             println!("ok       .gitattributes routes stories to the lede driver");
         } else {
@@ -75,6 +87,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             "`git diff` now shows story changes word by word; `git log -p --ext-diff` shows them per commit."
         );
     }
+    if let IndexAdvice::Wanted(entries) = index_advice(&git) {
+        git.split_index().map_err(|e| {
+            CommandError::new(e.to_string())
+                .hint("the diff driver is registered; git's index was left as it was")
+        })?;
+        if !ui.quiet {
+            println!(
+                "Turned on git's split index (core.splitIndex = true): with {entries} files, each commit now rewrites a small file instead of the whole index. See \"Large archives\" in the README."
+            );
+        }
+    }
     if !attributes {
         eprintln!(
             "warning: .gitattributes does not route story files to lede yet; add this line and commit it:\n  {ATTRIBUTES_LINE}"
@@ -91,6 +114,34 @@ pub fn register(git: &Git) -> Result<Vec<(String, String)>, GitError> {
         git.set_local_config(key, value)?;
     }
     Ok(wanted)
+}
+
+/// From this many files in git's index on, `lede setup` turns on git's
+/// split index. Below it, rewriting the whole index costs a few
+/// milliseconds and the repository keeps git's default, which every tool
+/// can read.
+pub const SPLIT_INDEX_FROM: usize = 10_000;
+
+enum IndexAdvice {
+    /// `core.splitIndex` is set (by lede or by the user, either way).
+    Split(String),
+    /// Unset, and not needed at this size.
+    Small(usize),
+    /// Unset, and wanted at this size.
+    Wanted(usize),
+}
+
+fn index_advice(git: &Git) -> IndexAdvice {
+    if let Some(setting) = git.config_value("core.splitIndex") {
+        return IndexAdvice::Split(setting);
+    }
+    match git.index_entries() {
+        Some(entries) if entries >= SPLIT_INDEX_FROM => IndexAdvice::Wanted(entries),
+        Some(entries) => IndexAdvice::Small(entries),
+        // An index libgit2 cannot read is already in one of git's newer
+        // forms; lede leaves it alone.
+        None => IndexAdvice::Small(0),
+    }
 }
 
 fn driver_config(lede: &str) -> Vec<(String, String)> {
