@@ -48,7 +48,12 @@
 #
 #   git commit -q --only -m ... stories/YYYY/SLUG.toml
 #
-# (it reads and writes the same index); it is not part of the ratio check.
+# (it reads and writes the same index), and the index update alone, the
+# floor of any commit that keeps the index current:
+#
+#   git update-index -- stories/YYYY/SLUG.toml
+#
+# Neither row is part of the ratio check.
 #
 # After the last round (all K stories published) each repository must pass
 # `git fsck --strict` and `lede validate`, its published branch must hold
@@ -256,6 +261,22 @@ for N in "${SIZES[@]}"; do
             done <"$OUT/slugs.txt"
         done
         (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
+        : >"$OUT/git-update-index.wall"; : >"$OUT/git-update-index.rss"; : >"$OUT/git-update-index.cpu"
+        for ((round = 1; round <= ROUNDS; round++)); do
+            while read -r slug rel; do
+                echo "# bench $round" >>"$DIR/$rel"
+                timed "$DIR" /dev/null "$OUT/git-update-index.err" as_b git update-index -- "$rel"
+                [[ $T_RC == 0 ]] || { fail "git update-index $rel exited $T_RC: $(head -n 2 "$OUT/git-update-index.err")"; continue; }
+                echo "$T_WALL" >>"$OUT/git-update-index.wall"; echo "$T_RSS" >>"$OUT/git-update-index.rss"; echo "$T_CPU" >>"$OUT/git-update-index.cpu"
+            done <"$OUT/slugs.txt"
+        done
+        (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
+        runs=$(wc -l <"$OUT/git-update-index.wall")
+        read -r med min max <<<"$(stats "$OUT/git-update-index.wall")"
+        read -r rmed _ rmax <<<"$(stats "$OUT/git-update-index.rss")"
+        read -r cmed _ _ <<<"$(stats "$OUT/git-update-index.cpu")"
+        ROWS+=("$N|git update-index (reference)|$runs|$med|$min|$max|$rmed|$rmax|$cmed")
+        echo "git update-index (reference): $runs runs, wall median $med s (min $min, max $max)"
         runs=$(wc -l <"$OUT/git-commit.wall")
         read -r med min max <<<"$(stats "$OUT/git-commit.wall")"
         read -r rmed _ rmax <<<"$(stats "$OUT/git-commit.rss")"
