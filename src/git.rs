@@ -391,6 +391,18 @@ impl Git {
         Ok(object.as_blob().map(|blob| blob.content().to_vec()))
     }
 
+    /// Whether `bytes` are exactly what HEAD holds at `path` (compared by
+    /// blob id, without reading the committed file).
+    pub fn is_committed(&self, path: &str, bytes: &[u8]) -> Result<bool, GitError> {
+        let entry = match self.tree_at("HEAD")?.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(error) if error.code() == ErrorCode::NotFound => return Ok(false),
+            Err(error) => return Err(error.into()),
+        };
+        Ok(entry.kind() == Some(git2::ObjectType::Blob)
+            && entry.id() == git2::Oid::hash_object(git2::ObjectType::Blob, bytes)?)
+    }
+
     /// The files under `dir` at revision `rev`, with their blob ids.
     pub fn blobs_at(&self, rev: &str, dir: &str) -> Result<Vec<(String, String)>, GitError> {
         let tree = self.tree_at(rev)?;

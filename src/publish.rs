@@ -622,8 +622,7 @@ pub fn plan(
             .into()),
         };
     }
-    let committed = git.read_file_at("HEAD", &path)?;
-    if committed.as_deref() != Some(text.as_bytes()) {
+    if !git.is_committed(&path, text.as_bytes())? {
         return Err(Refusal::Uncommitted { path }.into());
     }
     let schemas = crate::schema::Schemas::load(root)?;

@@ -253,9 +253,9 @@ fn publish_one(
             report.items = None;
             let committed = change
                 .git()
-                .read_file_at("HEAD", &plan.path)
+                .is_committed(&plan.path, plan.working_text.as_bytes())
                 .map_err(|e| CommandError::new(e.to_string()))?;
-            if committed.as_deref() != Some(plan.working_text.as_bytes()) {
+            if !committed {
                 // The working record was written but its commit did not
                 // happen: make it now.
                 report.result = "resumed";

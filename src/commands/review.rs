@@ -94,9 +94,9 @@ pub fn current(root: &Path, git: &Git, slug: &str) -> Result<Current, CommandErr
     let (path, text) = newsroom::story_text(root, slug, &Source::WorkingTree)
         .map_err(|e| CommandError::new(e.to_string()).hint("`lede list` shows the slugs"))?;
     let committed = git
-        .read_file_at("HEAD", &path)
+        .is_committed(&path, text.as_bytes())
         .map_err(|e| CommandError::new(e.to_string()))?;
-    if committed.as_deref() != Some(text.as_bytes()) {
+    if !committed {
         return Err(CommandError::new(format!("{path} has changes that are not committed"))
             .hint("commit them first (lede's own edit commands commit as they go), or undo them with `git restore`"));
     }
