@@ -2,6 +2,7 @@
 //! text) and a `run` that calls the library and prints.
 
 pub mod build;
+pub mod completions;
 pub mod correct;
 pub mod diff;
 pub mod edit;
@@ -11,6 +12,7 @@ pub mod git_diff;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod new;
 pub mod preview;
 pub mod publish;
