@@ -276,19 +276,17 @@ impl Git {
                 .args(["update-index", "--add", "--remove", "--"])
                 .args(paths)
                 .output();
-            match output {
-                Ok(output) if output.status.success() => return Ok(()),
-                Ok(output) => {
-                    let message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            match output.as_ref().map(program_result) {
+                Ok(Ok(())) => return Ok(()),
+                Ok(Err(GitError::Program(message)))
                     // A git that was reading the index when its lede was
                     // killed lets go of the lock within moments.
+                    if message.contains("index.lock") && attempts < 20 =>
+                {
                     attempts += 1;
-                    if message.contains("index.lock") && attempts < 20 {
-                        std::thread::sleep(std::time::Duration::from_millis(50));
-                        continue;
-                    }
-                    return Err(GitError::Program(message));
+                    std::thread::sleep(std::time::Duration::from_millis(50));
                 }
+                Ok(Err(error)) => return Err(error),
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                     return self.update_index_in_process(paths, workdir);
                 }
@@ -332,13 +330,7 @@ impl Git {
             .args(args)
             .output()
             .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(GitError::Program(
-                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            ))
-        }
+        program_result(&output)
     }
 
     fn workdir(&self) -> Result<&Path, GitError> {
@@ -507,15 +499,7 @@ impl Git {
             let trees = TreeCache::new(&self.repo);
             let mut deltas = Vec::new();
             for prefix in prefixes {
-                let name = prefix.trim_end_matches('/');
-                let old_sub = trees.subtree(&old_tree, name);
-                let new_sub = trees.subtree(&new_tree, name);
-                self.diff_trees(
-                    old_sub.as_ref(),
-                    new_sub.as_ref(),
-                    &format!("{name}/"),
-                    &mut deltas,
-                )?;
+                self.diff_dir(&trees, Some(&old_tree), &new_tree, prefix, &mut deltas)?;
             }
             return Ok(deltas);
         }
@@ -568,6 +552,27 @@ impl Git {
             });
         }
         Ok(deltas)
+    }
+
+    /// `diff_trees` of the directory `dir` (one path component) of two
+    /// root trees; the old root is absent for a commit without parents.
+    fn diff_dir(
+        &self,
+        trees: &TreeCache<'_>,
+        old_root: Option<&git2::Tree<'_>>,
+        new_root: &git2::Tree<'_>,
+        dir: &str,
+        deltas: &mut Vec<FileDelta>,
+    ) -> Result<(), GitError> {
+        let name = dir.trim_end_matches('/');
+        let old_sub = old_root.and_then(|root| trees.subtree(root, name));
+        let new_sub = trees.subtree(new_root, name);
+        self.diff_trees(
+            old_sub.as_ref(),
+            new_sub.as_ref(),
+            &format!("{name}/"),
+            deltas,
+        )
     }
 
     /// The blobs that differ between two trees (either may be absent), with
@@ -741,17 +746,7 @@ impl Git {
             }
             if deltas.is_empty() {
                 // Only the changed parts of the two trees are read.
-                let name = dir.trim_end_matches('/');
-                let old_sub = parents
-                    .first()
-                    .and_then(|parent| trees.subtree(parent, name));
-                let new_sub = trees.subtree(&tree, name);
-                self.diff_trees(
-                    old_sub.as_ref(),
-                    new_sub.as_ref(),
-                    &format!("{name}/"),
-                    &mut deltas,
-                )?;
+                self.diff_dir(&trees, parents.first(), &tree, dir, &mut deltas)?;
             }
             let named = |file: &Option<FileRef>| {
                 file.clone()
@@ -865,13 +860,7 @@ impl IndexUpdate {
         let output = child
             .wait_with_output()
             .map_err(|error| GitError::Program(format!("git update-index: {error}")))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(GitError::Program(
-                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-            ))
-        }
+        program_result(&output)
     }
 }
 
@@ -1146,6 +1135,17 @@ impl Git {
             }
             None => self.update_index(&[path]),
         }
+    }
+}
+
+/// A finished git program: its error output is the error.
+fn program_result(output: &std::process::Output) -> Result<(), GitError> {
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(GitError::Program(
+            String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        ))
     }
 }
 

@@ -697,16 +697,7 @@ fn setup_splits_the_index_of_a_large_archive_only() {
         stdout(&large.git(&["config", "core.splitIndex"])).trim(),
         "true"
     );
-    let shared = std::fs::read_dir(large.path(".git"))
-        .unwrap()
-        .flatten()
-        .any(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("sharedindex.")
-        });
-    assert!(shared, "the index was split at once");
+    assert!(large.has_shared_index(), "the index was split at once");
     let check = large.lede().args(["setup", "--check"]).output().unwrap();
     assert!(
         stdout(&check).contains("ok       core.splitIndex = true"),

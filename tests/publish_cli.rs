@@ -894,16 +894,7 @@ fn a_split_index_is_kept_current() {
     assert_index_current(&newsroom.repo);
     newsroom.ok("bo", &["publish", SLUG]);
     assert_index_current(&newsroom.repo);
-    let shared = std::fs::read_dir(newsroom.repo.path(".git"))
-        .unwrap()
-        .flatten()
-        .any(|entry| {
-            entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("sharedindex.")
-        });
-    assert!(shared, "the index is still split");
+    assert!(newsroom.repo.has_shared_index(), "the index is still split");
 }
 
 #[test]

@@ -82,6 +82,19 @@ impl TestRepo {
         output
     }
 
+    /// Whether git keeps a split index here (`.git/sharedindex.*`).
+    pub fn has_shared_index(&self) -> bool {
+        std::fs::read_dir(self.path(".git"))
+            .unwrap()
+            .flatten()
+            .any(|entry| {
+                entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("sharedindex.")
+            })
+    }
+
     /// A copy of the sample newsroom, committed.
     pub fn committed_sample() -> TestRepo {
         let repo = TestRepo::sample();
