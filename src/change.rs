@@ -54,6 +54,10 @@ impl Change {
     /// committed, git must know who is committing and must not be in the
     /// middle of a merge or rebase; all of that is checked here, before any
     /// file is touched.
+    ///
+    /// A change to be committed starts git's index update at once, and git
+    /// holds the index lock until the change ends: ask the user everything
+    /// (prompts, `$EDITOR`) before beginning one.
     pub fn begin(root: &Path, commit: bool) -> Result<Change, ChangeError> {
         Change::with_git(root, Git::open(root)?, commit)
     }
