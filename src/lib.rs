@@ -27,6 +27,7 @@ pub mod prompt;
 pub mod publish;
 pub mod record;
 pub mod record_diff;
+pub mod record_merge;
 pub mod repo;
 pub mod revise;
 pub mod scaffold;

@@ -98,6 +98,21 @@ pub fn apply_items(published: &str, working: &str, items: &[Item]) -> Result<Str
     Ok(text)
 }
 
+/// The text of each `[[corrections]]` entry of a record, in order (with
+/// the comment lines just above it).
+pub fn correction_blocks(text: &str) -> Result<Vec<String>, ItemError> {
+    let headers = headers(text, "other")?;
+    Ok(headers
+        .iter()
+        .enumerate()
+        .filter(|(_, header)| header.path == ["corrections"])
+        .map(|(index, header)| {
+            let end = headers.get(index + 1).map_or(text.len(), |next| next.start);
+            text[header.start..end].to_owned()
+        })
+        .collect())
+}
+
 enum Block<'a> {
     Section(&'a str),
     Faq(&'a str),

@@ -68,8 +68,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     Git::open(&root)
         .and_then(|git| super::setup::register(&git))
         .map_err(|e| {
-            CommandError::new(e.to_string())
-                .hint("run `lede setup` to register lede's git diff driver")
+            CommandError::new(e.to_string()).hint("run `lede setup` to register lede's git drivers")
         })?;
     if !ui.quiet {
         let place = if created {
@@ -82,7 +81,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Some(id) => println!("Committed as {}.", &id[..12.min(id.len())]),
             None => println!("The files are not committed (--no-commit)."),
         }
-        println!("Registered lede's git diff driver, so `git diff` shows stories word by word.");
+        println!(
+            "Registered lede's git drivers: `git diff` shows stories word by word, and merges combine them part by part."
+        );
         println!("Next: add topics in topics/ and stories in stories/, then run `lede validate`.");
     }
     Ok(Outcome::Success)

@@ -13,6 +13,7 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod merge_driver;
 pub mod new;
 pub mod preview;
 pub mod publish;

@@ -12,15 +12,17 @@ use crate::error::{CommandError, Outcome};
 use crate::git::{Git, GitError};
 use crate::repo;
 
-/// Register lede's git diff driver in this clone.
+/// Register lede's git diff and merge drivers in this clone.
 ///
-/// After this, `git diff` on story files prints lede's semantic diff, and
+/// After this, `git diff` on story files prints lede's semantic diff,
 /// `git log -p` and `git show` print stories as readable text, one sentence
-/// per line (add `--ext-diff` to them for the semantic diff). Only this
-/// clone's .git/config is changed.
+/// per line (add `--ext-diff` to them for the semantic diff), and git
+/// merges stories part by part (sections, FAQ entries, corrections). In a
+/// clone of 10,000 files or more it also turns on git's split index. Only
+/// this clone's .git/config is changed.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Only report whether the driver is registered; change nothing. Exits
+    /// Only report whether the drivers are registered; change nothing. Exits
     /// with 1 when something is missing.
     #[arg(long)]
     pub check: bool,
@@ -77,20 +79,20 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         register(&git).map_err(|e| CommandError::new(e.to_string()).hint("nothing was changed"))?;
     if !ui.quiet {
         println!(
-            "Registered lede's diff driver in {}:",
+            "Registered lede's diff and merge drivers in {}:",
             git.git_dir().join("config").display()
         );
         for (key, value) in &set {
             println!("  {key} = {value}");
         }
         println!(
-            "`git diff` now shows story changes word by word; `git log -p --ext-diff` shows them per commit."
+            "`git diff` now shows story changes word by word; `git log -p --ext-diff` shows them per commit; merges combine stories part by part."
         );
     }
     if let IndexAdvice::Wanted(entries) = index_advice(&git) {
         git.split_index().map_err(|e| {
             CommandError::new(e.to_string())
-                .hint("the diff driver is registered; git's index was left as it was")
+                .hint("the drivers are registered; git's index was left as it was")
         })?;
         if !ui.quiet {
             println!(
@@ -106,7 +108,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     Ok(Outcome::Success)
 }
 
-/// Writes the diff driver into the repository's own git configuration and
+/// Writes the drivers into the repository's own git configuration and
 /// returns what it set.
 pub fn register(git: &Git) -> Result<Vec<(String, String)>, GitError> {
     let wanted = driver_config(&lede_command());
@@ -151,6 +153,14 @@ fn driver_config(lede: &str) -> Vec<(String, String)> {
             "diff.lede.textconv".to_owned(),
             format!("{lede} git-diff --textconv"),
         ),
+        (
+            "merge.lede.name".to_owned(),
+            "lede: story records merged part by part".to_owned(),
+        ),
+        (
+            "merge.lede.driver".to_owned(),
+            format!("{lede} merge-driver %O %A %B %L %P"),
+        ),
     ]
 }
 
@@ -182,7 +192,7 @@ fn on_path(program: &str) -> Option<PathBuf> {
         .and_then(|found| found.canonicalize().ok())
 }
 
-/// Whether `.gitattributes` sends story files to the `lede` diff driver.
+/// Whether `.gitattributes` sends story files to the `lede` drivers.
 fn routes_stories(root: &Path) -> bool {
     std::fs::read_to_string(root.join(".gitattributes")).is_ok_and(|text| {
         text.lines().any(|line| {
