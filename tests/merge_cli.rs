@@ -177,3 +177,49 @@ fn the_same_section_edited_twice_is_left_to_a_person_with_gits_markers() {
     let status = stdout(&repo.git(&["status", "--porcelain"]));
     assert!(status.contains(&format!("UU {STORY}")), "{status}");
 }
+
+#[test]
+fn an_approval_merged_with_an_unapproved_edit_does_not_publish() {
+    let repo = newsroom();
+    let setup = repo.lede().arg("setup").output().unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let submit = repo.lede().args(["submit", SLUG]).output().unwrap();
+    assert!(submit.status.success(), "{}", stderr(&submit));
+    let as_desk = |args: &[&str]| {
+        let mut command = repo.lede();
+        for role in ["AUTHOR", "COMMITTER"] {
+            command
+                .env(format!("GIT_{role}_NAME"), "Bo Desk")
+                .env(format!("GIT_{role}_EMAIL"), "bo@example.org");
+        }
+        command.args(args).output().unwrap()
+    };
+    branches(
+        &repo,
+        |_| {
+            let approve = as_desk(&["approve", SLUG]);
+            assert!(approve.status.success(), "{}", stderr(&approve));
+        },
+        |r| {
+            r.write(
+                STORY,
+                r.read(STORY)
+                    .replace("The name refers to Abraham", "The name comes from Abraham"),
+            );
+            r.git(&["commit", "-qam", "Reword while in review"]);
+        },
+    );
+    let merged = git_status(&repo, &["merge", "-q", "--no-edit", "right"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let text = repo.read(STORY);
+    assert!(text.contains("status = \"approved\""), "{text}");
+    assert!(text.contains("The name comes from Abraham"), "{text}");
+
+    let publish = as_desk(&["publish", SLUG]);
+    assert!(!publish.status.success(), "{}", stdout(&publish));
+    assert!(
+        stderr(&publish).contains("was changed after"),
+        "{}",
+        stderr(&publish)
+    );
+}
