@@ -121,6 +121,11 @@ impl Change {
 
     /// Writes a file (path relative to the root) atomically.
     pub fn write(&mut self, relative: &str, contents: &[u8]) -> Result<(), ChangeError> {
+        if self.commit && self.index.is_none() {
+            // A change that already committed once commits again: git reads
+            // the index now, while the rest is written.
+            self.index = self.git.start_index_update();
+        }
         let _ = self.lock.record(Note::FileWrite(relative));
         let written = write_atomic(&self.root.join(relative), contents);
         let _ = self.lock.record(Note::Idle);
@@ -137,6 +142,13 @@ impl Change {
     /// Commits what was written, unless the change was begun without a
     /// commit. Returns the commit id.
     pub fn finish(mut self, message: &str) -> Result<Option<String>, ChangeError> {
+        self.commit(message)
+    }
+
+    /// Commits what was written so far and goes on, still holding the
+    /// repository lock: for a command that makes several commits, each
+    /// decided under the same lock. Returns the commit id.
+    pub fn commit(&mut self, message: &str) -> Result<Option<String>, ChangeError> {
         if !self.commit || self.written.is_empty() {
             return Ok(None);
         }

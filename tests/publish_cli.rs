@@ -966,3 +966,60 @@ fn an_index_that_cannot_be_updated_is_reported_with_the_commit() {
     assert_index_current(&newsroom.repo);
     newsroom.fsck();
 }
+
+#[test]
+fn several_stories_are_published_together_or_not_at_all() {
+    const OTHER: &str = "kazakhstan-joins-abraham-accords";
+    let newsroom = Newsroom::new();
+    newsroom.submit_and_approve();
+    // The other story is not approved: neither goes out.
+    let error = newsroom.refused("bo", &["publish", SLUG, OTHER]);
+    assert!(error.contains(OTHER), "{error}");
+    assert!(
+        newsroom
+            .repo
+            .git(&["branch", "--list", "published"])
+            .stdout
+            .is_empty(),
+        "no published branch yet"
+    );
+
+    // An edit sends it back to draft; then it goes through review.
+    newsroom.ok(
+        "ada",
+        &[
+            "edit",
+            OTHER,
+            "--headline",
+            "Kazakhstan joins the Abraham Accords",
+        ],
+    );
+    newsroom.ok("ada", &["submit", OTHER]);
+    newsroom.ok("bo", &["approve", OTHER]);
+    let out = newsroom.ok("bo", &["publish", SLUG, OTHER]);
+    assert!(
+        out.contains(&format!("Published {SLUG} revision 1")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Published {OTHER} revision 1")),
+        "{out}"
+    );
+    assert_eq!(
+        stdout(&newsroom.repo.git(&["rev-list", "--count", "published"])).trim(),
+        "2"
+    );
+    let subjects = stdout(&newsroom.repo.git(&["log", "--format=%s", "-2"]));
+    assert_eq!(
+        subjects,
+        format!("publish: {OTHER} (revision 1)\npublish: {SLUG} (revision 1)\n")
+    );
+    assert_index_current(&newsroom.repo);
+    let other = newsroom
+        .repo
+        .read("stories/2025/kazakhstan-joins-abraham-accords.toml");
+    assert_eq!(
+        other,
+        newsroom.published("stories/2025/kazakhstan-joins-abraham-accords.toml")
+    );
+}

@@ -125,45 +125,21 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     } else {
         args.slugs.clone()
     };
-    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
-
-    // Everything is checked before anything is written: a refusal of one
-    // story leaves all of them as they were (except with --due, where each
-    // story stands alone).
-    let mut reports = Vec::new();
-    let mut ready = Vec::new();
-    if slugs.len() == 1 && !args.dry_run && !args.due {
-        // One story: it is checked once, under the lock, just before it is
-        // published (a check before that would read its history twice).
-        drop(git);
-        let report = publish_one(
-            &root,
-            &config,
-            &slugs[0],
-            items,
-            &now,
-            args.message.as_deref(),
-        )?;
-        if let Some(remote) = &args.push {
-            push(&root, &config, remote)?;
-        }
-        print_reports(args, ui, &[report]);
-        return Ok(Outcome::Success);
-    }
-    for slug in &slugs {
-        match publish::plan(&root, &config, &git, slug, items, &now) {
-            Ok(plan) => ready.push(plan),
-            Err(PublishError::Refused(refusal)) => {
-                let mut report = Report::new(slug, "refused");
-                report.reason = Some(refusal.to_string());
-                reports.push(report);
-            }
-            Err(other) => return Err(publish_error(other)),
-        }
-    }
     if args.dry_run {
+        let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+        let (ready, reports) = plan_all(&root, &config, &git, &slugs, items, &now)?;
         return dry_run(args, ui, &ready, reports);
     }
+
+    // Every story is planned under the repository lock before anything is
+    // written: a refusal of one story leaves all of them as they were
+    // (except with --due, where each story stands alone). A story's plan
+    // depends on its own file and history, and on the published branch
+    // only through a tip read again when its commit is made, so the plans
+    // stay good while the others are published.
+    let change_error = crate::commands::init::change_error;
+    let mut change = Change::begin(&root, true).map_err(change_error)?;
+    let (ready, mut reports) = plan_all(&root, &config, change.git(), &slugs, items, &now)?;
     let refused = !reports.is_empty();
     if refused && !args.due {
         let mut error = CommandError::new(if reports.len() == 1 {
@@ -182,17 +158,16 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
         return Err(error.hint("nothing was changed"));
     }
-    drop(git);
+    publish::pause_point("planned");
     for plan in ready {
-        reports.push(publish_one(
-            &root,
+        reports.push(publish_planned(
+            &mut change,
             &config,
-            &plan.slug,
-            items,
-            &now,
+            plan,
             args.message.as_deref(),
         )?);
     }
+    drop(change);
     if let Some(remote) = &args.push {
         push(&root, &config, remote)?;
     }
@@ -204,24 +179,44 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     })
 }
 
-/// One story, under the repository lock: planned again (another lede may
-/// have moved things since the check), then both commits.
-fn publish_one(
+/// The plans of the stories that can be published, and a report for each
+/// story that cannot.
+fn plan_all(
     root: &std::path::Path,
     config: &Config,
-    slug: &str,
+    git: &Git,
+    slugs: &[String],
     items: Option<&[Item]>,
     now: &str,
+) -> Result<(Vec<Plan>, Vec<Report>), CommandError> {
+    let mut ready = Vec::new();
+    let mut refused = Vec::new();
+    for slug in slugs {
+        match publish::plan(root, config, git, slug, items, now) {
+            Ok(plan) => ready.push(plan),
+            Err(PublishError::Refused(refusal)) => {
+                let mut report = Report::new(slug, "refused");
+                report.reason = Some(refusal.to_string());
+                refused.push(report);
+            }
+            Err(other) => return Err(publish_error(other)),
+        }
+    }
+    Ok((ready, refused))
+}
+
+/// One planned story, under the repository lock: both commits, or what an
+/// interrupted publish left to do.
+fn publish_planned(
+    change: &mut Change,
+    config: &Config,
+    plan: Plan,
     message: Option<&str>,
 ) -> Result<Report, CommandError> {
     let change_error = crate::commands::init::change_error;
-    let mut change = Change::begin(root, true).map_err(change_error)?;
-    let plan =
-        publish::plan(root, config, change.git(), slug, items, now).map_err(publish_error)?;
-    let mut report = Report::new(slug, "published");
+    let mut report = Report::new(&plan.slug, "published");
     report.revision = Some(plan.revision);
     report.items = Some(plan.items.clone());
-    publish::pause_point("planned");
     match plan.step {
         Step::Start => {
             let published = change
@@ -236,7 +231,7 @@ fn publish_one(
                 .map_err(change_error)?;
             publish::pause_point("working-written");
             report.working_commit = change
-                .finish(&publish::working_message(&plan, Some(&published)))
+                .commit(&publish::working_message(&plan, Some(&published)))
                 .map_err(change_error)?;
         }
         Step::WorkingOnly => {
@@ -245,7 +240,7 @@ fn publish_one(
                 .write(&plan.path, plan.working_text.as_bytes())
                 .map_err(change_error)?;
             report.working_commit = change
-                .finish(&publish::working_message(&plan, None))
+                .commit(&publish::working_message(&plan, None))
                 .map_err(change_error)?;
         }
         Step::Done => {
@@ -263,7 +258,7 @@ fn publish_one(
                     .write(&plan.path, plan.working_text.as_bytes())
                     .map_err(change_error)?;
                 report.working_commit = change
-                    .finish(&publish::working_message(&plan, None))
+                    .commit(&publish::working_message(&plan, None))
                     .map_err(change_error)?;
             } else {
                 // A commit interrupted before its index was written leaves
