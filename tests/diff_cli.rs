@@ -666,12 +666,7 @@ fn setup_splits_the_index_of_a_large_archive_only() {
         "{}",
         stdout(&setup)
     );
-    let config = std::process::Command::new("git")
-        .args(["config", "core.splitIndex"])
-        .current_dir(small.root())
-        .envs(common::test_env(small.root()))
-        .output()
-        .unwrap();
+    let config = small.try_git(&["config", "core.splitIndex"]);
     assert!(
         !config.status.success(),
         "a small archive keeps git's default index"

@@ -38,15 +38,6 @@ fn branches(repo: &TestRepo, left: impl Fn(&TestRepo), right: impl Fn(&TestRepo)
     left(repo);
 }
 
-fn git_status(repo: &TestRepo, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args(args)
-        .current_dir(repo.root())
-        .envs(common::test_env(repo.root()))
-        .output()
-        .unwrap()
-}
-
 fn faq_ids(text: &str) -> Vec<String> {
     let table: toml::Table = toml::from_str(text).unwrap();
     table["faq"]
@@ -81,14 +72,14 @@ fn faq_entries_added_on_two_branches_merge_without_a_conflict() {
     );
 
     // git's line merge alone: both appended after the same line.
-    let plain = git_status(&repo, &["merge", "-q", "--no-edit", "right"]);
+    let plain = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
     assert!(!plain.status.success(), "without the driver this conflicts");
     assert!(repo.read(STORY).contains("<<<<<<< "));
     repo.git(&["merge", "--abort"]);
 
     let setup = repo.lede().arg("setup").output().unwrap();
     assert!(setup.status.success(), "{}", stderr(&setup));
-    let merged = git_status(&repo, &["merge", "-q", "--no-edit", "right"]);
+    let merged = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
     assert!(
         merged.status.success(),
         "{}{}",
@@ -132,7 +123,7 @@ fn a_rebase_combines_changes_to_neighbouring_fields() {
         ),
         edit("status = \"draft\"", "status = \"in_review\""),
     );
-    let rebase = git_status(&repo, &["rebase", "-q", "right"]);
+    let rebase = repo.try_git(&["rebase", "-q", "right"]);
     assert!(rebase.status.success(), "{}", stderr(&rebase));
     let text = repo.read(STORY);
     assert!(
@@ -163,7 +154,7 @@ fn the_same_section_edited_twice_is_left_to_a_person_with_gits_markers() {
         }
     };
     branches(&repo, edit("Left wording"), edit("Right wording"));
-    let merged = git_status(&repo, &["merge", "-q", "--no-edit", "right"]);
+    let merged = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
     assert!(!merged.status.success());
     assert!(
         stderr(&merged).contains("lede: both sides changed section:whats-happened of stories/2025/abraham-accords-explained.toml differently; git's line merge decides"),
@@ -209,7 +200,7 @@ fn an_approval_merged_with_an_unapproved_edit_does_not_publish() {
             r.git(&["commit", "-qam", "Reword while in review"]);
         },
     );
-    let merged = git_status(&repo, &["merge", "-q", "--no-edit", "right"]);
+    let merged = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
     assert!(merged.status.success(), "{}", stderr(&merged));
     let text = repo.read(STORY);
     assert!(text.contains("status = \"approved\""), "{text}");

@@ -41,18 +41,7 @@ impl Newsroom {
 
     /// `lede` as `user` (ada wrote the sample; bo is the desk chief).
     fn lede(&self, user: &str) -> assert_cmd::Command {
-        let mut command = self.repo.lede();
-        for variable in [
-            "GIT_AUTHOR_NAME",
-            "GIT_AUTHOR_EMAIL",
-            "GIT_COMMITTER_NAME",
-            "GIT_COMMITTER_EMAIL",
-        ] {
-            command.env_remove(variable);
-        }
-        command.env("GIT_CONFIG_GLOBAL", self.configs.path().join(user));
-        command.env("LEDE_NOW", "2025-11-08T12:00:00Z");
-        command
+        assert_cmd::Command::from_std(self.process(user, &[]))
     }
 
     /// The same, as a plain process, to run in the background and kill.

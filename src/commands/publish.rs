@@ -213,7 +213,6 @@ fn publish_planned(
     plan: Plan,
     message: Option<&str>,
 ) -> Result<Report, CommandError> {
-    let change_error = crate::commands::init::change_error;
     let mut report = Report::new(&plan.slug, "published");
     report.revision = Some(plan.revision);
     report.items = Some(plan.items.clone());
@@ -226,22 +225,11 @@ fn publish_planned(
                 .map_err(|e| CommandError::new(e.to_string()))?;
             publish::pause_point("published-branch");
             report.published_commit = Some(published.clone());
-            change
-                .write(&plan.path, plan.working_text.as_bytes())
-                .map_err(change_error)?;
-            publish::pause_point("working-written");
-            report.working_commit = change
-                .commit(&publish::working_message(&plan, Some(&published)))
-                .map_err(change_error)?;
+            report.working_commit = commit_working(change, &plan, Some(&published))?;
         }
         Step::WorkingOnly => {
             report.result = "resumed";
-            change
-                .write(&plan.path, plan.working_text.as_bytes())
-                .map_err(change_error)?;
-            report.working_commit = change
-                .commit(&publish::working_message(&plan, None))
-                .map_err(change_error)?;
+            report.working_commit = commit_working(change, &plan, None)?;
         }
         Step::Done => {
             report.result = "already-published";
@@ -254,12 +242,7 @@ fn publish_planned(
                 // The working record was written but its commit did not
                 // happen: make it now.
                 report.result = "resumed";
-                change
-                    .write(&plan.path, plan.working_text.as_bytes())
-                    .map_err(change_error)?;
-                report.working_commit = change
-                    .commit(&publish::working_message(&plan, None))
-                    .map_err(change_error)?;
+                report.working_commit = commit_working(change, &plan, None)?;
             } else {
                 // A commit interrupted before its index was written leaves
                 // the index behind HEAD.
@@ -270,6 +253,24 @@ fn publish_planned(
         }
     }
     Ok(report)
+}
+
+/// Step 2 of a publish: the working record as the plan has it, written and
+/// committed (`published`: the published branch's commit, when this run
+/// made it).
+fn commit_working(
+    change: &mut Change,
+    plan: &Plan,
+    published: Option<&str>,
+) -> Result<Option<String>, CommandError> {
+    let change_error = crate::commands::init::change_error;
+    change
+        .write(&plan.path, plan.working_text.as_bytes())
+        .map_err(change_error)?;
+    publish::pause_point("working-written");
+    change
+        .commit(&publish::working_message(plan, published))
+        .map_err(change_error)
 }
 
 /// Approved stories whose embargo (if any) has passed.

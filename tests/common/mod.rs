@@ -67,13 +67,19 @@ impl TestRepo {
         std::fs::remove_file(self.path(relative)).unwrap();
     }
 
-    pub fn git(&self, args: &[&str]) -> Output {
-        let output = std::process::Command::new("git")
+    /// `git ARGS` in the repository, whatever its exit status.
+    pub fn try_git(&self, args: &[&str]) -> Output {
+        std::process::Command::new("git")
             .args(args)
             .current_dir(self.root())
             .envs(test_env(self.root()))
             .output()
-            .expect("git runs");
+            .expect("git runs")
+    }
+
+    /// `git ARGS` in the repository, which must succeed.
+    pub fn git(&self, args: &[&str]) -> Output {
+        let output = self.try_git(args);
         assert!(
             output.status.success(),
             "git {args:?} failed: {}",
