@@ -48,41 +48,24 @@
 # skipped row, not an error.
 
 set -uo pipefail
-
-die() { echo "compare.sh: $*" >&2; exit 2; }
-note() { echo "compare.sh: $*" >&2; }
-
-[[ -f Cargo.toml ]] || die "run from the project root (no Cargo.toml here)"
-ROOT=$(pwd)
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 if [[ $# -gt 0 ]]; then SIZES=("$@"); else SIZES=(10000 100000); fi
 for n in "${SIZES[@]}"; do [[ $n =~ ^[0-9]+$ ]] || die "not a story count: $n"; done
 
-BENCH_DIR=${BENCH_DIR:-/tmp/lede-bench}
 RUNS=${BENCH_RUNS:-3}
 MAX_REPEAT=${BENCH_MAX_REPEAT_SECS:-60}
 PER_MILLE=${BENCH_INVALID_PER_MILLE:-10}
 SEED=${BENCH_SEED:-1}
 TOOLS=${BENCH_TOOLS:-lede baseline taplo taplo-batches check-jsonschema tombi}
 WARM=${BENCH_WARM:-1}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-[[ $TARGET = /* ]] || TARGET=$ROOT/$TARGET
-abs() { [[ $1 = /* ]] && echo "$1" || echo "$ROOT/$1"; }
-LEDE=$(abs "${LEDE_BIN:-$TARGET/release/lede}")
-GEN=$(abs "${GEN_CORPUS_BIN:-$TARGET/release/examples/gen-corpus}")
 BASE=$(abs "${BASELINE_BIN:-$TARGET/release/examples/read-parse-baseline}")
-mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 want() { [[ " $TOOLS " == *" $1 "* ]]; }
 NPROC=$(nproc)
 
 # --- build ------------------------------------------------------------------------
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-    note "cargo build --release --bin lede --example gen-corpus --example read-parse-baseline"
-    if ! cargo build --release --bin lede --example gen-corpus --example read-parse-baseline; then
-        note "build failed; going on with whatever binaries exist"
-    fi
-fi
+build_release --example read-parse-baseline || note "build failed; going on with whatever binaries exist"
 [[ -x $GEN ]] || die "missing $GEN (cargo build --release --example gen-corpus)"
 if want baseline && [[ ! -x $BASE ]]; then die "missing $BASE"; fi
 

@@ -63,12 +63,8 @@
 # error.
 
 set -uo pipefail
-
-die() { echo "diff_bench.sh: $*" >&2; exit 2; }
-note() { echo "diff_bench.sh: $*" >&2; }
-
-[[ -f Cargo.toml ]] || die "run from the project root (no Cargo.toml here)"
-ROOT=$(pwd)
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 if [[ $# -gt 0 ]]; then SIZES=("$@"); else SIZES=(100000); fi
 for n in "${SIZES[@]}"; do
@@ -76,18 +72,10 @@ for n in "${SIZES[@]}"; do
     [[ $n -ge 100 ]] || die "need at least 100 stories to spread 10 changes: $n"
 done
 
-BENCH_DIR=${BENCH_DIR:-/tmp/lede-bench}
 RUNS=${BENCH_RUNS:-10}
 WARMUP=${BENCH_WARMUP:-2}
 MAX_RATIO=${BENCH_MAX_RATIO:-3}
 SEED=${BENCH_SEED:-1}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-[[ $TARGET = /* ]] || TARGET=$ROOT/$TARGET
-abs() { [[ $1 = /* ]] && echo "$1" || echo "$ROOT/$1"; }
-LEDE=$(abs "${LEDE_BIN:-$TARGET/release/lede}")
-GEN=$(abs "${GEN_CORPUS_BIN:-$TARGET/release/examples/gen-corpus}")
-mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 CHANGED=10
 
 # git without the user's configuration, with a fixed identity.
@@ -97,10 +85,7 @@ export GIT_COMMITTER_NAME="Lede Bench" GIT_COMMITTER_EMAIL="bench@newsroom.examp
 export LC_ALL=C
 
 # --- build and tools --------------------------------------------------------------
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-    note "cargo build --release --bin lede --example gen-corpus"
-    cargo build --release --bin lede --example gen-corpus || die "build failed"
-fi
+build_release || die "build failed"
 [[ -x $LEDE ]] || die "missing $LEDE (cargo build --release --bin lede)"
 [[ -x $GEN ]] || die "missing $GEN (cargo build --release --example gen-corpus)"
 "$LEDE" diff --help >/dev/null 2>&1 || die "$LEDE has no diff command (an old build?)"
@@ -122,8 +107,6 @@ if [[ ${BENCH_STRACE:-1} == 1 ]]; then
 fi
 
 STATUS=0
-fail() { echo "  FAILED: $*"; STATUS=1; }
-pass() { echo "  OK: $*"; }
 
 # --- the repository ---------------------------------------------------------------------
 

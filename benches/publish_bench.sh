@@ -83,17 +83,12 @@
 # setup error (a generator, git or lede failure while building a repository).
 
 set -uo pipefail
-
-die() { echo "publish_bench.sh: $*" >&2; exit 2; }
-note() { echo "publish_bench.sh: $*" >&2; }
-
-[[ -f Cargo.toml ]] || die "run from the project root (no Cargo.toml here)"
-ROOT=$(pwd)
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 if [[ $# -gt 0 ]]; then SIZES=("$@"); else SIZES=(100 100000); fi
 for n in "${SIZES[@]}"; do [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "not a story count: $n"; done
 
-BENCH_DIR=${BENCH_DIR:-/tmp/lede-bench}
 K=${BENCH_K:-10}
 ROUNDS=${BENCH_ROUNDS:-5}
 VARIANTS=${BENCH_VARIANTS:-approval no-approval}
@@ -103,21 +98,11 @@ REPACK=${BENCH_REPACK:-1}
 WARM=${BENCH_WARM:-1}
 GIT_REF=${BENCH_GIT_REF:-1}
 SETUP=${BENCH_SETUP:-1}
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-[[ $TARGET = /* ]] || TARGET=$ROOT/$TARGET
-abs() { [[ $1 = /* ]] && echo "$1" || echo "$ROOT/$1"; }
-LEDE=$(abs "${LEDE_BIN:-$TARGET/release/lede}")
-GEN=$(abs "${GEN_CORPUS_BIN:-$TARGET/release/examples/gen-corpus}")
-mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 for v in $VARIANTS; do [[ $v == approval || $v == no-approval ]] || die "unknown variant: $v"; done
 [[ $K =~ ^[0-9]+$ && $K -gt 0 && $ROUNDS =~ ^[0-9]+$ && $ROUNDS -gt 0 ]] || die "BENCH_K and BENCH_ROUNDS must be positive"
 
 # --- build ------------------------------------------------------------------------
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-    note "cargo build --release --bin lede --example gen-corpus"
-    cargo build --release --bin lede --example gen-corpus || note "build failed; going on with whatever binaries exist"
-fi
+build_release || note "build failed; going on with whatever binaries exist"
 [[ -x $LEDE ]] || die "missing $LEDE (cargo build --release --bin lede)"
 [[ -x $GEN ]] || die "missing $GEN (cargo build --release --example gen-corpus)"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is missing: apt-get install time"
@@ -140,7 +125,6 @@ identity() {
 TIMEF=$(mktemp)
 trap 'rm -f "$TIMEF"' EXIT
 STATUS=0
-fail() { echo "  FAILED: $*"; STATUS=1; }
 
 # warm DIR: read git's index and packs and the small shared files once.
 warm() {

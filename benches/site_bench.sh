@@ -63,39 +63,24 @@
 # when it is slower or a check failed, 2 on a setup error.
 
 set -uo pipefail
-
-die() { echo "site_bench.sh: $*" >&2; exit 2; }
-note() { echo "site_bench.sh: $*" >&2; }
-
-[[ -f Cargo.toml ]] || die "run from the project root (no Cargo.toml here)"
-ROOT=$(pwd)
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 [[ $# -le 1 ]] || die "usage: benches/site_bench.sh [N]"
 N=${1:-10000}
 [[ $N =~ ^[0-9]+$ && $N -gt 0 ]] || die "not a story count: $N"
 
-BENCH_DIR=${BENCH_DIR:-/tmp/lede-bench}
 RUNS=${BENCH_RUNS:-3}
 SEED=${BENCH_SEED:-1}
 WARM=${BENCH_WARM:-1}
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -gt 0 ]] || die "BENCH_RUNS must be positive"
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-[[ $TARGET = /* ]] || TARGET=$ROOT/$TARGET
-abs() { [[ $1 = /* ]] && echo "$1" || echo "$ROOT/$1"; }
-LEDE=$(abs "${LEDE_BIN:-$TARGET/release/lede}")
-GEN=$(abs "${GEN_CORPUS_BIN:-$TARGET/release/examples/gen-corpus}")
-mkdir -p "$BENCH_DIR" || die "cannot create $BENCH_DIR"
-BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
 DIR=$BENCH_DIR/sitecorpus-$N
 HDIR=$BENCH_DIR/hugosite-$N
 OUT=$BENCH_DIR/site-out-$N
 mkdir -p "$OUT"
 
 # --- build ------------------------------------------------------------------------
-if [[ ${BENCH_NO_BUILD:-0} != 1 ]]; then
-    note "cargo build --release --bin lede --example gen-corpus"
-    cargo build --release --bin lede --example gen-corpus || note "build failed; going on with whatever binaries exist"
-fi
+build_release || note "build failed; going on with whatever binaries exist"
 [[ -x $LEDE ]] || die "missing $LEDE (cargo build --release --bin lede)"
 [[ -x $GEN ]] || die "missing $GEN (cargo build --release --example gen-corpus)"
 command -v git >/dev/null || die "git is missing"
@@ -219,7 +204,6 @@ clear_out() {
     fi
 }
 STATUS=0
-fail() { echo "  FAILED: $*"; STATUS=1; }
 
 warm() {
     [[ $WARM == 1 ]] || return 0
