@@ -1012,3 +1012,23 @@ fn several_stories_are_published_together_or_not_at_all() {
         newsroom.published("stories/2025/kazakhstan-joins-abraham-accords.toml")
     );
 }
+
+#[test]
+fn a_workflow_step_refuses_a_story_with_uncommitted_changes() {
+    let newsroom = Newsroom::new();
+    newsroom.repo.write(
+        STORY,
+        newsroom
+            .repo
+            .read(STORY)
+            .replacen("status = \"draft\"", "status = \"draft\" # edited", 1),
+    );
+    let error = newsroom.refused("ada", &["submit", SLUG]);
+    assert!(
+        error.contains(&format!("{STORY} has changes that are not committed")),
+        "{error}"
+    );
+    // Committed, the same text goes through.
+    newsroom.repo.git(&["commit", "-qam", "Comment the status"]);
+    newsroom.ok("ada", &["submit", SLUG]);
+}
