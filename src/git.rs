@@ -222,7 +222,7 @@ impl Git {
         if let Some(pending) = index.as_mut() {
             pending.send(paths);
         }
-        let mut update = git2::build::TreeUpdateBuilder::new();
+        let mut changes = Vec::new();
         for path in paths {
             let on_disk = workdir.join(path);
             if on_disk.exists() {
@@ -232,13 +232,14 @@ impl Git {
                 let bytes = std::fs::read(&on_disk)
                     .map_err(|e| git2::Error::from_str(&format!("{}: {e}", on_disk.display())))?;
                 let blob = self.repo.blob(&bytes)?;
-                update.upsert(*path, blob, file_mode(&on_disk));
+                changes.push((*path, Some((blob, file_mode(&on_disk).into()))));
             } else {
-                update.remove(*path);
+                changes.push((*path, None));
             }
         }
-        let tree_id = update.create_updated(&self.repo, &base_tree)?;
-        let tree = self.repo.find_tree(tree_id)?;
+        let tree = self
+            .repo
+            .find_tree(tree_with(&self.repo, &base_tree, &changes)?)?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         let commit =
             self.repo
@@ -951,6 +952,136 @@ fn find_in_tree(
     found
 }
 
+/// A path's new state in a tree: a blob and its mode (as git writes it,
+/// 0o100644 say), or `None` when the path is to be gone.
+type TreeChange<'p> = (&'p str, Option<(git2::Oid, i32)>);
+
+/// Writes the tree that is `base` with `changes` applied (paths relative to
+/// it, components separated by `/`), and returns its id.
+///
+/// Only the trees along the changed paths are written; every other entry
+/// is copied as it is, mode and id, in the order it has. A directory left
+/// empty disappears, as git keeps no empty directories. This is libgit2's
+/// `git_tree_create_updated` without its tree builder, which copied every
+/// entry of every tree on the way and read those trees again: in a large
+/// archive a year's directory has thousands of entries, and for a
+/// one-story commit the copying cost more than writing the result.
+fn tree_with(
+    repo: &Repository,
+    base: &git2::Tree<'_>,
+    changes: &[TreeChange<'_>],
+) -> Result<git2::Oid, git2::Error> {
+    match subtree_with(repo, Some(base), changes)? {
+        Some(id) => Ok(id),
+        None => repo.odb()?.write(git2::ObjectType::Tree, &[]),
+    }
+}
+
+/// One level of `tree_with`: `None` when the tree is left empty.
+fn subtree_with(
+    repo: &Repository,
+    base: Option<&git2::Tree<'_>>,
+    changes: &[TreeChange<'_>],
+) -> Result<Option<git2::Oid>, git2::Error> {
+    const TREE_MODE: i32 = 0o040000;
+    /// A name at this level that a change reaches: its own new state (when
+    /// the name itself is changed) and the changes inside it.
+    #[derive(Default)]
+    struct Reached<'p> {
+        own: Option<Option<(git2::Oid, i32)>>,
+        inside: Vec<TreeChange<'p>>,
+    }
+    let mut reached: std::collections::HashMap<&str, Reached<'_>> = Default::default();
+    for &(path, change) in changes {
+        match path.split_once('/') {
+            Some((name, rest)) => reached.entry(name).or_default().inside.push((rest, change)),
+            None => reached.entry(path).or_default().own = Some(change),
+        }
+    }
+    // The entry each reached name ends with (`None`: no entry), and which
+    // of them are new at this level.
+    let mut replaced: std::collections::HashMap<&str, Option<(i32, git2::Oid)>> =
+        Default::default();
+    let mut added: Vec<(&[u8], i32, git2::Oid)> = Vec::new();
+    for (name, Reached { own, inside }) in &reached {
+        let existing = base.and_then(|tree| tree.get_name(name));
+        let entry = if !inside.is_empty() {
+            // A path inside `name` makes it a directory, whatever it was.
+            let subtree = match &existing {
+                Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+                    Some(repo.find_tree(entry.id())?)
+                }
+                _ => None,
+            };
+            subtree_with(repo, subtree.as_ref(), inside)?.map(|id| (TREE_MODE, id))
+        } else {
+            own.flatten().map(|(id, mode)| (mode, id))
+        };
+        let is_tree = |mode: i32| mode & 0o170000 == TREE_MODE;
+        match (existing, entry) {
+            // A file that becomes a directory, or the other way round,
+            // moves: git sorts a directory as if its name ended in `/`.
+            (Some(old), Some((mode, id))) if is_tree(old.filemode_raw()) != is_tree(mode) => {
+                replaced.insert(name, None);
+                added.push((name.as_bytes(), mode, id));
+            }
+            (Some(_), _) => {
+                replaced.insert(name, entry);
+            }
+            (None, Some((mode, id))) => added.push((name.as_bytes(), mode, id)),
+            (None, None) => {}
+        }
+    }
+    // The new entries, in git's order, merged into the existing ones
+    // (which are in that order already).
+    added.sort_by(|a, b| tree_order(a.0, a.1, b.0, b.1));
+    let mut added = added.into_iter().peekable();
+    let mut bytes = Vec::new();
+    let mut push = |name: &[u8], mode: i32, id: git2::Oid| {
+        use std::io::Write;
+        // Writing to a Vec cannot fail.
+        let _ = write!(bytes, "{mode:o} ");
+        bytes.extend_from_slice(name);
+        bytes.push(0);
+        bytes.extend_from_slice(id.as_bytes());
+    };
+    for entry in base.into_iter().flat_map(|tree| tree.iter()) {
+        let name = entry.name_bytes();
+        let mode = entry.filemode_raw();
+        while let Some((new_name, new_mode, new_id)) =
+            added.next_if(|new| tree_order(new.0, new.1, name, mode).is_lt())
+        {
+            push(new_name, new_mode, new_id);
+        }
+        match std::str::from_utf8(name)
+            .ok()
+            .and_then(|name| replaced.get(name))
+        {
+            Some(Some((mode, id))) => push(name, *mode, *id),
+            Some(None) => {}
+            None => push(name, mode, entry.id()),
+        }
+    }
+    for (name, mode, id) in added {
+        push(name, mode, id);
+    }
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    repo.odb()?.write(git2::ObjectType::Tree, &bytes).map(Some)
+}
+
+/// git's order of the entries of a tree: by name, a directory's name
+/// compared as if it ended in `/` (so the file `a.toml` comes before the
+/// directory `a`, and that before `a0`).
+fn tree_order(a: &[u8], a_mode: i32, b: &[u8], b_mode: i32) -> std::cmp::Ordering {
+    let slash = |mode: i32| (mode & 0o170000 == 0o040000).then_some(b'/');
+    a.iter()
+        .copied()
+        .chain(slash(a_mode))
+        .cmp(b.iter().copied().chain(slash(b_mode)))
+}
+
 /// What a commit to a branch other than HEAD's changes: files to write (path
 /// and contents) and paths to remove.
 #[derive(Debug, Default)]
@@ -994,17 +1125,15 @@ impl Git {
             Some(commit) => commit.tree()?,
             None => self.repo.find_tree(self.repo.treebuilder(None)?.write()?)?,
         };
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for path in &edit.remove {
-            update.remove(*path);
-        }
+        let mut changes: Vec<TreeChange<'_>> =
+            edit.remove.iter().map(|path| (*path, None)).collect();
         for (path, bytes) in &edit.write {
             let blob = self.repo.blob(bytes)?;
-            update.upsert(*path, blob, FileMode::Blob);
+            changes.push((*path, Some((blob, FileMode::Blob.into()))));
         }
         let tree = self
             .repo
-            .find_tree(update.create_updated(&self.repo, &base_tree)?)?;
+            .find_tree(tree_with(&self.repo, &base_tree, &changes)?)?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         let commit = self
             .repo
@@ -1242,6 +1371,125 @@ fn parse_zone(zone: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `tree_with` must write exactly the tree libgit2's own tree update
+    /// writes, for every kind of edit.
+    #[test]
+    fn trees_are_written_as_libgit2_writes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init_bare(dir.path()).unwrap();
+        let blob = |text: &str| repo.blob(text.as_bytes()).unwrap();
+        let (a, b) = (blob("a\n"), blob("b\n"));
+        let mut base = git2::build::TreeUpdateBuilder::new();
+        for path in [
+            "README.md",
+            "a",
+            "a.toml",
+            "a0",
+            "stories/2024/one.toml",
+            "stories/2024/two.toml",
+            "stories/2025/three.toml",
+            "stories/2025/sub/deep.toml",
+            "topics/z.toml",
+        ] {
+            base.upsert(path, a, FileMode::Blob);
+        }
+        base.upsert("run.sh", a, FileMode::BlobExecutable);
+        let empty = repo.treebuilder(None).unwrap().write().unwrap();
+        let empty = repo.find_tree(empty).unwrap();
+        let base = repo
+            .find_tree(base.create_updated(&repo, &empty).unwrap())
+            .unwrap();
+        let cases: Vec<Vec<TreeChange<'_>>> = vec![
+            vec![],
+            vec![("stories/2024/one.toml", Some((b, 0o100644)))],
+            vec![("stories/2024/new.toml", Some((b, 0o100644)))],
+            vec![("stories/2024/a.toml", Some((b, 0o100644)))],
+            vec![("stories/2024/zzz.toml", Some((b, 0o100644)))],
+            vec![("stories/2026/first.toml", Some((b, 0o100644)))],
+            vec![("stories/2024/one.toml", None)],
+            vec![
+                ("stories/2024/one.toml", None),
+                ("stories/2024/two.toml", None),
+            ],
+            vec![("stories/2025/sub/deep.toml", None)],
+            vec![("run.sh", Some((b, 0o100644)))],
+            vec![
+                ("b", Some((b, 0o100755))),
+                ("a-b/c.toml", Some((b, 0o100644))),
+                ("topics/z.toml", None),
+                ("stories/2025/three.toml", Some((b, 0o100644))),
+            ],
+        ];
+        for changes in cases {
+            let mut expected = git2::build::TreeUpdateBuilder::new();
+            for (path, change) in &changes {
+                match change {
+                    Some((id, mode)) => {
+                        let mode = if *mode == 0o100755 {
+                            FileMode::BlobExecutable
+                        } else {
+                            FileMode::Blob
+                        };
+                        expected.upsert(*path, *id, mode);
+                    }
+                    None => {
+                        expected.remove(*path);
+                    }
+                }
+            }
+            let expected = expected.create_updated(&repo, &base).unwrap();
+            assert_eq!(
+                tree_with(&repo, &base, &changes).unwrap(),
+                expected,
+                "{changes:?}"
+            );
+        }
+        // A path inside what was a file makes it a directory, and a file
+        // where a directory was replaces it, as `git add` does (libgit2
+        // refuses; removing the old entry first is the same).
+        for (file, inside) in [
+            ("a", "a/inside.toml"),
+            ("a.toml", "a.toml/x"),
+            ("stories", "stories"),
+        ] {
+            let mut removed = git2::build::TreeUpdateBuilder::new();
+            removed.remove(file);
+            let removed = repo
+                .find_tree(removed.create_updated(&repo, &base).unwrap())
+                .unwrap();
+            let mut expected = git2::build::TreeUpdateBuilder::new();
+            expected.upsert(inside, b, FileMode::Blob);
+            let expected = expected.create_updated(&repo, &removed).unwrap();
+            let changes = [(inside, Some((b, 0o100644)))];
+            assert_eq!(
+                tree_with(&repo, &base, &changes).unwrap(),
+                expected,
+                "{inside}"
+            );
+        }
+        // Removing what is not there changes nothing (libgit2 refuses).
+        for missing in ["missing/file.toml", "stories/2024/missing.toml", "nothing"] {
+            assert_eq!(
+                tree_with(&repo, &base, &[(missing, None)]).unwrap(),
+                base.id()
+            );
+        }
+        // Everything removed: the empty tree.
+        let all: Vec<TreeChange<'_>> = [
+            "README.md",
+            "a",
+            "a.toml",
+            "a0",
+            "run.sh",
+            "stories",
+            "topics",
+        ]
+        .into_iter()
+        .map(|path| (path, None))
+        .collect();
+        assert_eq!(tree_with(&repo, &base, &all).unwrap(), empty.id());
+    }
 
     #[test]
     fn git_dates_parse_in_the_forms_scripts_use() {
