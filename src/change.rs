@@ -56,8 +56,9 @@ impl Change {
     /// file is touched.
     ///
     /// A change to be committed starts git's index update at once, and git
-    /// holds the index lock until the change ends: ask the user everything
-    /// (prompts, `$EDITOR`) before beginning one.
+    /// holds the index lock until the change ends (with a split index, lede
+    /// takes it itself at the end): ask the user everything (prompts,
+    /// `$EDITOR`) before beginning one.
     pub fn begin(root: &Path, commit: bool) -> Result<Change, ChangeError> {
         Change::with_git(root, Git::open(root)?, commit)
     }

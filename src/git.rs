@@ -247,7 +247,7 @@ impl Git {
 
         // Only these paths' index entries change; other staged work stays.
         let updated = match index {
-            Some(pending) => pending.wait().or_else(|_| self.update_index(paths)),
+            Some(pending) => pending.finish(self, paths),
             None => self.update_index(paths),
         };
         updated.map_err(|error| GitError::IndexBehind {
@@ -302,6 +302,11 @@ impl Git {
     /// a publish, and does it while lede works. `None` when git cannot be
     /// started: the index is then updated afterwards.
     pub fn start_index_update(&self) -> Option<IndexUpdate> {
+        if self.index_is_split() {
+            // lede writes the small file of a split index itself, after
+            // the commit (`git_index`): nothing to start.
+            return Some(IndexUpdate { child: None });
+        }
         let child = self
             .git_program()
             .args(["update-index", "--add", "--remove", "-z", "--stdin"])
@@ -311,6 +316,87 @@ impl Git {
             .spawn()
             .ok()?;
         Some(IndexUpdate { child: Some(child) })
+    }
+
+    /// Whether git keeps this clone's index split (`core.splitIndex`, which
+    /// `lede setup` turns on for large archives), so that `git_index` may
+    /// update it in place.
+    fn index_is_split(&self) -> bool {
+        std::env::var_os("GIT_INDEX_FILE").is_none()
+            && self
+                .repo
+                .config()
+                .and_then(|config| config.get_bool("core.splitIndex"))
+                .unwrap_or(false)
+    }
+
+    /// `update_index` for a split index: its small file written in place
+    /// (`git_index`), or by git when that declines.
+    fn update_split_index(&self, paths: &[&str]) -> Result<(), GitError> {
+        let workdir = self.workdir()?;
+        let odb = self.repo.odb()?;
+        let has_object = |id: &[u8; 20]| git2::Oid::from_bytes(id).is_ok_and(|id| odb.exists(id));
+        let settings = self.split_index_settings();
+        match crate::git_index::update(self.repo.path(), workdir, paths, &settings, &has_object) {
+            Ok(crate::git_index::Outcome::Written) => Ok(()),
+            Ok(crate::git_index::Outcome::Declined(_)) | Err(_) => self.update_index(paths),
+        }
+    }
+
+    /// The configuration `git_index` needs: a few settings change what git
+    /// itself would write into the index, and then git writes it.
+    fn split_index_settings(&self) -> crate::git_index::Settings {
+        let Ok(config) = self.repo.config() else {
+            return crate::git_index::Settings {
+                leave_to_git: Some("git's configuration cannot be read".into()),
+                ..Default::default()
+            };
+        };
+        let flag = |key: &str| config.get_bool(key).ok();
+        let text = |key: &str| config.get_string(key).ok();
+        let leave_to_git = [
+            (
+                flag("core.splitIndex") == Some(false),
+                "core.splitIndex is false",
+            ),
+            (
+                flag("core.ignoreCase") == Some(true),
+                "core.ignoreCase is true",
+            ),
+            (
+                flag("core.fileMode") == Some(false),
+                "core.fileMode is false",
+            ),
+            (
+                flag("core.symlinks") == Some(false),
+                "core.symlinks is false",
+            ),
+            (
+                flag("index.skipHash") == Some(true),
+                "index.skipHash is true",
+            ),
+            (
+                text("core.autocrlf")
+                    .is_some_and(|v| !matches!(v.as_str(), "false" | "0" | "no" | "off")),
+                "core.autocrlf is set",
+            ),
+            (
+                text("core.fsmonitor")
+                    .is_some_and(|v| !matches!(v.as_str(), "false" | "0" | "no" | "off" | "")),
+                "core.fsmonitor is set",
+            ),
+            (
+                text("core.sharedRepository")
+                    .is_some_and(|v| !matches!(v.as_str(), "false" | "umask" | "0" | "no" | "off")),
+                "core.sharedRepository is set",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(applies, why)| applies.then(|| why.to_owned()));
+        crate::git_index::Settings {
+            max_percent_change: config.get_i64("splitIndex.maxPercentChange").ok(),
+            leave_to_git,
+        }
     }
 
     /// The git program, run in this repository's work tree (or its git
@@ -832,8 +918,9 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     }
 }
 
-/// A `git update-index --stdin` waiting for the paths to update. Dropped
-/// without `finish`, it is told nothing and leaves the index as it was.
+/// A `git update-index --stdin` waiting for the paths to update, or (no
+/// child) a split index that lede will update itself. Dropped without
+/// `finish`, it is told nothing and leaves the index as it was.
 pub struct IndexUpdate {
     child: Option<std::process::Child>,
 }
@@ -856,15 +943,18 @@ impl IndexUpdate {
         let _ = stdin.write_all(&list);
     }
 
-    /// Waits for git to write the index.
-    fn wait(mut self) -> Result<(), GitError> {
+    /// Brings the index entries of `paths` up to date: waits for git to
+    /// write the index (and runs git again if that failed), or writes the
+    /// split index in place.
+    fn finish(mut self, git: &Git, paths: &[&str]) -> Result<(), GitError> {
         let Some(child) = self.child.take() else {
-            return Err(GitError::Program("git update-index was not started".into()));
+            return git.update_split_index(paths);
         };
-        let output = child
+        child
             .wait_with_output()
-            .map_err(|error| GitError::Program(format!("git update-index: {error}")))?;
-        program_result(&output)
+            .map_err(|error| GitError::Program(format!("git update-index: {error}")))
+            .and_then(|output| program_result(&output))
+            .or_else(|_| git.update_index(paths))
     }
 }
 
@@ -1383,7 +1473,7 @@ impl Git {
         match pending {
             Some(mut pending) => {
                 pending.send(&[path]);
-                pending.wait().or_else(|_| self.update_index(&[path]))
+                pending.finish(self, &[path])
             }
             None => self.update_index(&[path]),
         }

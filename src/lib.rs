@@ -20,6 +20,7 @@ pub mod error;
 pub mod format;
 pub mod fsutil;
 pub mod git;
+pub mod git_index;
 pub mod instance;
 pub mod markdown;
 pub mod newsroom;
