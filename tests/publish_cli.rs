@@ -724,31 +724,50 @@ fn assert_recovers(newsroom: &Newsroom) {
 #[test]
 fn a_publish_killed_at_each_step_completes_when_run_again() {
     for point in ["planned", "published-branch", "working-written"] {
-        let newsroom = Newsroom::new();
-        newsroom.submit_and_approve();
-        let mut command = newsroom.process("bo", &["publish", SLUG]);
-        let mut child = command
-            .env("LEDE_TEST_PAUSE_AT", point)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stderr.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(line, format!("lede: paused at {point}\n"));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        assert_recovers(&newsroom);
+        for split in [false, true] {
+            killed_at(point, split);
+        }
     }
+}
+
+/// Kills a publish paused at `point` (in a clone with a split index, or not)
+/// and checks that the repository recovers.
+fn killed_at(point: &str, split: bool) {
+    let newsroom = Newsroom::new();
+    if split {
+        newsroom.repo.split_index();
+    }
+    newsroom.submit_and_approve();
+    let mut command = newsroom.process("bo", &["publish", SLUG]);
+    let mut child = command
+        .env("LEDE_TEST_PAUSE_AT", point)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, format!("lede: paused at {point}\n"));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_recovers(&newsroom);
 }
 
 #[test]
 fn a_publish_killed_at_arbitrary_moments_completes_when_run_again() {
-    // Thirty moments from process start to well after a publish ends here.
-    for delay_ms in (0u64..30).map(|step| step * 3) {
+    // Thirty moments from process start to well after a publish ends here,
+    // with git's index as git writes it by default, and split (which lede
+    // writes itself).
+    for (delay_ms, split) in (0u64..30)
+        .map(|step| step * 3)
+        .flat_map(|delay| [(delay, false), (delay, true)])
+    {
         let newsroom = Newsroom::new();
+        if split {
+            newsroom.repo.split_index();
+        }
         newsroom.submit_and_approve();
         let mut command = newsroom.process("bo", &["publish", SLUG]);
         let mut child = command
@@ -878,8 +897,7 @@ fn a_split_index_is_kept_current() {
     // lede writes the small file of a split index itself (libgit2 cannot
     // read a split index at all), keeping git's shared index as it is.
     let newsroom = Newsroom::new();
-    newsroom.repo.git(&["config", "core.splitIndex", "true"]);
-    newsroom.repo.git(&["update-index", "--split-index"]);
+    newsroom.repo.split_index();
     let shared = || {
         let mut names: Vec<String> = std::fs::read_dir(newsroom.repo.path(".git"))
             .unwrap()

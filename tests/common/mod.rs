@@ -88,6 +88,12 @@ impl TestRepo {
         output
     }
 
+    /// Turns on git's split index, as `lede setup` does in a large clone.
+    pub fn split_index(&self) {
+        self.git(&["config", "core.splitIndex", "true"]);
+        self.git(&["update-index", "--split-index"]);
+    }
+
     /// Whether git keeps a split index here (`.git/sharedindex.*`).
     pub fn has_shared_index(&self) -> bool {
         std::fs::read_dir(self.path(".git"))
