@@ -39,9 +39,11 @@
 # pack files, lede.toml, schemas and topics are read once, so that the run
 # finds them in the page cache (this VM evicts idle file cache within
 # minutes). Every run must exit 0 and print "Published SLUG revision 1".
-# BENCH_ROUNDS rounds give K x ROUNDS runs per N and variant; the table
-# shows their median, min and max, and the ratio of the largest N's median
-# to the smallest N's, per variant.
+# The rounds take turns between the sizes: round 1 at every N, then round 2
+# at every N, and so on, so that a change in the machine's load weighs on
+# all sizes alike. BENCH_ROUNDS rounds give K x ROUNDS runs per N and
+# variant; the table shows their median, min and max, and the ratio of the
+# largest N's median to the smallest N's, per variant.
 #
 # For scale, a reference row times git itself doing the nearest plain-git
 # job, K x ROUNDS times: append a line to one of the K stories and
@@ -53,7 +55,9 @@
 #
 #   git update-index -- stories/YYYY/SLUG.toml
 #
-# Neither row is part of the ratio check.
+# and that again as lede runs git (GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
+# see huge_page_tunables in src/git.rs). No reference row is part of the
+# ratio check.
 #
 # After the last round (all K stories published) each repository must pass
 # `git fsck --strict` and `lede validate`, its published branch must hold
@@ -197,9 +201,34 @@ setup() {
     cp "$out/slugs.txt" "$dir/.git/lede-bench-slugs"
 }
 
+# reference NAME LABEL CMD...: git itself on the K stories, ROUNDS times: a line is
+# appended to the story and CMD STORY-PATH is timed. Adds a row; REF_MEDIAN is its median.
+reference() {
+    local name=$1 label=$2 round slug rel runs med min max rmed rmax cmed; shift 2
+    : >"$OUT/$name.wall"; : >"$OUT/$name.rss"; : >"$OUT/$name.cpu"
+    (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        while read -r slug rel; do
+            echo "# bench $round" >>"$DIR/$rel"
+            timed "$DIR" /dev/null "$OUT/$name.err" as_b "$@" "$rel"
+            [[ $T_RC == 0 ]] || { fail "$label, $rel: exit $T_RC: $(head -n 2 "$OUT/$name.err")"; continue; }
+            echo "$T_WALL" >>"$OUT/$name.wall"; echo "$T_RSS" >>"$OUT/$name.rss"; echo "$T_CPU" >>"$OUT/$name.cpu"
+        done <"$OUT/slugs.txt"
+    done
+    (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
+    runs=$(wc -l <"$OUT/$name.wall")
+    read -r med min max <<<"$(stats "$OUT/$name.wall")"
+    read -r rmed _ rmax <<<"$(stats "$OUT/$name.rss")"
+    read -r cmed _ _ <<<"$(stats "$OUT/$name.cpu")"
+    ROWS+=("$N|$label|$runs|$med|$min|$max|$rmed|$rmax|$cmed")
+    REF_MEDIAN=$med
+    echo "$label: $runs runs, wall median $med s (min $min, max $max)"
+}
+
 ROWS=()   # "N|variant|runs|median|min|max|rss_median|rss_max|cpu_median"
 declare -A MEDIAN
 
+# Every repository first, then the rounds.
 for N in "${SIZES[@]}"; do
     DIR=$BENCH_DIR/publishrepo-$N
     OUT=$BENCH_DIR/publish-out-$N
@@ -234,46 +263,26 @@ for N in "${SIZES[@]}"; do
 
     # reference: git itself committing one changed story (reads and writes the same index).
     if [[ $GIT_REF == 1 ]]; then
-        : >"$OUT/git-commit.wall"; : >"$OUT/git-commit.rss"; : >"$OUT/git-commit.cpu"
-        (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
-        for ((round = 1; round <= ROUNDS; round++)); do
-            while read -r slug rel; do
-                echo "# bench $round" >>"$DIR/$rel"
-                timed "$DIR" /dev/null "$OUT/git-commit.err" as_b git commit -q --only -m "bench: touch $slug" "$rel"
-                [[ $T_RC == 0 ]] || { fail "git commit --only $rel exited $T_RC: $(head -n 2 "$OUT/git-commit.err")"; continue; }
-                echo "$T_WALL" >>"$OUT/git-commit.wall"; echo "$T_RSS" >>"$OUT/git-commit.rss"; echo "$T_CPU" >>"$OUT/git-commit.cpu"
-            done <"$OUT/slugs.txt"
-        done
-        (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
-        : >"$OUT/git-update-index.wall"; : >"$OUT/git-update-index.rss"; : >"$OUT/git-update-index.cpu"
-        for ((round = 1; round <= ROUNDS; round++)); do
-            while read -r slug rel; do
-                echo "# bench $round" >>"$DIR/$rel"
-                timed "$DIR" /dev/null "$OUT/git-update-index.err" as_b git update-index -- "$rel"
-                [[ $T_RC == 0 ]] || { fail "git update-index $rel exited $T_RC: $(head -n 2 "$OUT/git-update-index.err")"; continue; }
-                echo "$T_WALL" >>"$OUT/git-update-index.wall"; echo "$T_RSS" >>"$OUT/git-update-index.rss"; echo "$T_CPU" >>"$OUT/git-update-index.cpu"
-            done <"$OUT/slugs.txt"
-        done
-        (cd "$DIR" && git reset -q --hard refs/bench/approval) || die "cannot reset $DIR"
-        runs=$(wc -l <"$OUT/git-update-index.wall")
-        read -r med min max <<<"$(stats "$OUT/git-update-index.wall")"
-        read -r rmed _ rmax <<<"$(stats "$OUT/git-update-index.rss")"
-        read -r cmed _ _ <<<"$(stats "$OUT/git-update-index.cpu")"
-        ROWS+=("$N|git update-index (reference)|$runs|$med|$min|$max|$rmed|$rmax|$cmed")
-        echo "git update-index (reference): $runs runs, wall median $med s (min $min, max $max)"
-        runs=$(wc -l <"$OUT/git-commit.wall")
-        read -r med min max <<<"$(stats "$OUT/git-commit.wall")"
-        read -r rmed _ rmax <<<"$(stats "$OUT/git-commit.rss")"
-        read -r cmed _ _ <<<"$(stats "$OUT/git-commit.cpu")"
-        ROWS+=("$N|git commit --only (reference)|$runs|$med|$min|$max|$rmed|$rmax|$cmed")
-        MEDIAN[$N,git-commit]=$med
-        echo "git commit --only (reference): $runs runs, wall median $med s (min $min, max $max)"
+        reference git-commit "git commit --only (reference)" git commit -q --only -m "bench: touch" --
+        MEDIAN[$N,git-commit]=$REF_MEDIAN
+        reference git-update-index "git update-index (reference)" git update-index --
+        reference git-update-index-hugetlb "git update-index, huge pages (reference)" \
+            env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 git update-index --
     fi
-
     for variant in $VARIANTS; do
         : >"$OUT/$variant.wall"; : >"$OUT/$variant.rss"; : >"$OUT/$variant.cpu"
         : >"$OUT/$variant.runs"
-        for ((round = 1; round <= ROUNDS; round++)); do
+    done
+done
+
+# The rounds take turns between the sizes (round 1 at every N, then round 2,
+# ...), so that the machine's load, which drifts over minutes here, weighs
+# on every N alike instead of on whichever was measured last.
+for ((round = 1; round <= ROUNDS; round++)); do
+    for N in "${SIZES[@]}"; do
+        DIR=$BENCH_DIR/publishrepo-$N
+        OUT=$BENCH_DIR/publish-out-$N
+        for variant in $VARIANTS; do
             (cd "$DIR" && git reset -q --hard "refs/bench/$variant" \
                 && { git update-ref -d refs/heads/published 2>/dev/null || true; }) \
                 || die "cannot reset $DIR to refs/bench/$variant"
@@ -281,7 +290,7 @@ for N in "${SIZES[@]}"; do
                 timed "$DIR" "$OUT/publish.out" "$OUT/publish.err" as_b "$LEDE" publish "$slug"
                 echo "$round $slug $T_WALL $T_RSS $T_CPU $T_RC" >>"$OUT/$variant.runs"
                 if [[ $T_RC != 0 ]] || ! grep -q "^Published $slug revision 1 " "$OUT/publish.out"; then
-                    fail "$variant round $round: lede publish $slug exited $T_RC: $(head -n 3 "$OUT/publish.err" "$OUT/publish.out" | tr '\n' ' ')"
+                    fail "$N stories, $variant round $round: lede publish $slug exited $T_RC: $(head -n 3 "$OUT/publish.err" "$OUT/publish.out" | tr '\n' ' ')"
                     continue
                 fi
                 echo "$T_WALL" >>"$OUT/$variant.wall"
@@ -289,6 +298,15 @@ for N in "${SIZES[@]}"; do
                 echo "$T_CPU" >>"$OUT/$variant.cpu"
             done <"$OUT/slugs.txt"
         done
+    done
+done
+
+for N in "${SIZES[@]}"; do
+    DIR=$BENCH_DIR/publishrepo-$N
+    OUT=$BENCH_DIR/publish-out-$N
+    echo
+    echo "## $N stories: results"
+    for variant in $VARIANTS; do
         runs=$(wc -l <"$OUT/$variant.wall")
         read -r med min max <<<"$(stats "$OUT/$variant.wall")"
         read -r rmed _ rmax <<<"$(stats "$OUT/$variant.rss")"
