@@ -1191,7 +1191,8 @@ mod tests {
     }
 
     impl Repo {
-        fn new(files: &[(&str, &str)]) -> Repo {
+        /// `count` stories in three year directories.
+        fn with_stories(count: usize) -> Repo {
             let dir = tempfile::tempdir().unwrap();
             let root = dir.path().to_owned();
             let repo = Repo {
@@ -1200,8 +1201,9 @@ mod tests {
                 stored: Default::default(),
             };
             repo.git(&["init", "-q", "-b", "main"]);
-            for (path, text) in files {
-                repo.write_old(path, text);
+            for n in 0..count {
+                let path = format!("stories/{}/story-{n:03}.toml", 2020 + n % 3);
+                repo.write_old(&path, &format!("slug = \"story-{n:03}\"\n"));
             }
             repo.git(&["add", "-A"]);
             repo.git(&["commit", "-q", "-m", "Import"]);
@@ -1218,8 +1220,25 @@ mod tests {
             String::from_utf8(output.stdout).unwrap()
         }
 
+        fn git_with_input(&self, args: &[&str], input: &str) {
+            let mut child = self
+                .git_command(args)
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(input.as_bytes()).unwrap();
+            drop(stdin);
+            assert!(child.wait().unwrap().success(), "git {args:?}");
+        }
+
         fn git_output(&self, args: &[&str]) -> std::process::Output {
-            Command::new("git")
+            self.git_command(args).output().unwrap()
+        }
+
+        fn git_command(&self, args: &[&str]) -> Command {
+            let mut command = Command::new("git");
+            command
                 .args(args)
                 .current_dir(&self.root)
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -1228,20 +1247,23 @@ mod tests {
                 .env("GIT_AUTHOR_EMAIL", "test@example.org")
                 .env("GIT_COMMITTER_NAME", "Test")
                 .env("GIT_COMMITTER_EMAIL", "test@example.org")
-                .env_remove("GIT_INDEX_FILE")
-                .output()
-                .unwrap()
+                .env_remove("GIT_INDEX_FILE");
+            command
         }
 
         /// Writes a file, stores its blob (as lede does before it
         /// commits), and dates it an hour back.
         fn write_old(&self, path: &str, text: &str) {
             self.write(path, text);
-            let file = std::fs::File::options()
+            self.set_mtime(path, SystemTime::now() - Duration::from_secs(3600));
+        }
+
+        fn set_mtime(&self, path: &str, time: SystemTime) {
+            std::fs::File::options()
                 .write(true)
                 .open(self.root.join(path))
-                .unwrap();
-            file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+                .unwrap()
+                .set_modified(time)
                 .unwrap();
         }
 
@@ -1258,12 +1280,7 @@ mod tests {
 
         /// The index dated a minute back, as if written a while ago.
         fn age_index(&self) {
-            let file = std::fs::File::options()
-                .write(true)
-                .open(self.root.join(".git/index"))
-                .unwrap();
-            file.set_modified(SystemTime::now() - Duration::from_secs(60))
-                .unwrap();
+            self.set_mtime(".git/index", SystemTime::now() - Duration::from_secs(60));
         }
 
         fn update(&self, paths: &[&str]) -> Outcome {
@@ -1293,27 +1310,11 @@ mod tests {
         }
     }
 
-    fn files(count: usize) -> Vec<(String, String)> {
-        (0..count)
-            .map(|n| {
-                (
-                    format!("stories/{}/story-{n:03}.toml", 2020 + n % 3),
-                    format!("slug = \"story-{n:03}\"\n"),
-                )
-            })
-            .collect()
-    }
-
     /// Twin repositories, one updated in place and one by `git
     /// update-index`, must end with the same index.
     fn twins(edits: &dyn Fn(&Repo), paths: &[&str]) {
-        let listed = files(60);
-        let listed: Vec<(&str, &str)> = listed
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let ours = Repo::new(&listed);
-        let theirs = Repo::new(&listed);
+        let ours = Repo::with_stories(60);
+        let theirs = Repo::with_stories(60);
         for repo in [&ours, &theirs] {
             edits(repo);
         }
@@ -1413,33 +1414,20 @@ mod tests {
         if !git_available() {
             return;
         }
-        let listed = files(10);
-        let listed: Vec<(&str, &str)> = listed
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let repo = Repo::new(&listed);
+        let repo = Repo::with_stories(10);
         // Without the change time, size and modification time are all git
         // has to go by (the inode stays: the file is rewritten in place).
         repo.git(&["config", "core.trustCtime", "false"]);
         let racy = "stories/2021/story-001.toml";
         let recorded = SystemTime::now() - Duration::from_secs(30);
-        let set_time = |path: &str, time: SystemTime| {
-            std::fs::File::options()
-                .write(true)
-                .open(repo.root.join(path))
-                .unwrap()
-                .set_modified(time)
-                .unwrap();
-        };
         repo.write(racy, "slug = \"story-AAA\"\n");
-        set_time(racy, recorded);
+        repo.set_mtime(racy, recorded);
         repo.git(&["add", racy]);
         // The index written in the same second as the file.
-        set_time(".git/index", recorded);
+        repo.set_mtime(".git/index", recorded);
         // Changed again in that second: same size, same time.
         repo.write(racy, "slug = \"story-BBB\"\n");
-        set_time(racy, recorded);
+        repo.set_mtime(racy, recorded);
         repo.write_old("stories/2022/story-002.toml", "slug = \"other\"\n");
         assert_eq!(
             repo.update(&["stories/2022/story-002.toml"]),
@@ -1455,74 +1443,72 @@ mod tests {
         if !git_available() {
             return;
         }
-        let listed = files(10);
-        let listed: Vec<(&str, &str)> = listed
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
         let path = "stories/2020/story-000.toml";
-        let declined = |repo: &Repo, settings: &Settings| {
+        // Declines, names why, and leaves the index and its lock as they were.
+        let declined = |repo: &Repo, settings: &Settings, why: &str| {
             let before = std::fs::read(repo.root.join(".git/index")).unwrap();
             let outcome = repo.update_with(&[path], settings);
-            assert!(matches!(outcome, Outcome::Declined(_)), "{outcome:?}");
+            match &outcome {
+                Outcome::Declined(reason) => assert!(reason.contains(why), "{reason}"),
+                Outcome::Written => panic!("written, though {why}"),
+            }
             assert_eq!(std::fs::read(repo.root.join(".git/index")).unwrap(), before);
             assert!(!repo.root.join(".git/index.lock").exists());
-            outcome
         };
 
-        let repo = Repo::new(&listed);
+        let repo = Repo::with_stories(10);
         repo.write_old(path, "slug = \"edited\"\n");
         std::fs::write(repo.root.join(".git/index.lock"), "").unwrap();
-        let stored = repo.stored.borrow().clone();
-        let outcome = update(
-            &repo.root.join(".git"),
-            &repo.root,
-            &[path],
-            &Settings::default(),
-            &|id| stored.contains(id),
-        )
-        .unwrap();
         assert_eq!(
-            outcome,
+            repo.update(&[path]),
             Outcome::Declined("another process holds index.lock".into())
+        );
+        assert!(
+            repo.root.join(".git/index.lock").exists(),
+            "not ours to remove"
         );
         std::fs::remove_file(repo.root.join(".git/index.lock")).unwrap();
 
-        declined(
-            &repo,
-            &Settings {
-                leave_to_git: Some("core.ignoreCase is true".into()),
-                ..Default::default()
-            },
-        );
+        let ignore_case = Settings {
+            leave_to_git: Some("core.ignoreCase is true".into()),
+            ..Default::default()
+        };
+        declined(&repo, &ignore_case, "core.ignoreCase");
+        // Past splitIndex.maxPercentChange git writes a new shared index.
+        let always_new = Settings {
+            max_percent_change: Some(0),
+            ..Default::default()
+        };
+        declined(&repo, &always_new, "new shared index");
         // A blob lede did not store.
         std::fs::write(repo.root.join(path), "slug = \"not stored\"\n").unwrap();
-        declined(&repo, &Settings::default());
+        declined(&repo, &Settings::default(), "not stored");
         repo.write_old(path, "slug = \"edited\"\n");
+        assert_eq!(repo.update(&[path]), Outcome::Written);
 
-        // Not split; version 4; a conflict.
-        let plain = Repo::new(&listed);
+        let plain = Repo::with_stories(10);
         plain.git(&["update-index", "--no-split-index"]);
         plain.age_index();
         plain.write_old(path, "slug = \"edited\"\n");
-        declined(&plain, &Settings::default());
-        let four = Repo::new(&listed);
+        declined(&plain, &Settings::default(), "not split");
+
+        let four = Repo::with_stories(10);
         four.git(&["update-index", "--index-version", "4", "--split-index"]);
         four.age_index();
         four.write_old(path, "slug = \"edited\"\n");
-        declined(&four, &Settings::default());
+        declined(&four, &Settings::default(), "version 4");
 
-        // Past splitIndex.maxPercentChange, git writes a new shared index.
-        let Outcome::Declined(reason) = declined(
-            &repo,
-            &Settings {
-                max_percent_change: Some(0),
-                ..Default::default()
-            },
-        ) else {
-            unreachable!()
-        };
-        assert!(reason.contains("shared index"), "{reason}");
+        // A conflict at the path (conflicts elsewhere stay as they are, as
+        // with `git update-index`).
+        let conflicted = Repo::with_stories(10);
+        let id = conflicted.git(&["rev-parse", &format!(":{path}")]);
+        let stages: String = (1..=3)
+            .map(|stage| format!("100644 {} {stage}\t{path}\n", id.trim()))
+            .collect();
+        conflicted.git_with_input(&["update-index", "--index-info"], &stages);
+        conflicted.age_index();
+        conflicted.write_old(path, "slug = \"edited\"\n");
+        declined(&conflicted, &Settings::default(), "conflict");
     }
 
     #[test]
@@ -1530,19 +1516,9 @@ mod tests {
         if !git_available() {
             return;
         }
-        let listed = files(10);
-        let listed: Vec<(&str, &str)> = listed
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let repo = Repo::new(&listed);
-        // Entries recorded now, the index dated before them.
-        let file = std::fs::File::options()
-            .write(true)
-            .open(repo.root.join(".git/index"))
-            .unwrap();
-        file.set_modified(SystemTime::now() - Duration::from_secs(7200))
-            .unwrap();
+        let repo = Repo::with_stories(10);
+        // Entries recorded an hour ago, the index dated before them.
+        repo.set_mtime(".git/index", SystemTime::now() - Duration::from_secs(7200));
         repo.write_old("stories/2020/story-000.toml", "slug = \"edited\"\n");
         let outcome = repo.update(&["stories/2020/story-000.toml"]);
         assert_eq!(

@@ -730,14 +730,21 @@ fn a_publish_killed_at_each_step_completes_when_run_again() {
     }
 }
 
-/// Kills a publish paused at `point` (in a clone with a split index, or not)
-/// and checks that the repository recovers.
-fn killed_at(point: &str, split: bool) {
+/// The sample story submitted and approved, in a clone whose index is split
+/// (as `lede setup` makes it in a large archive) or not.
+fn approved_newsroom(split: bool) -> Newsroom {
     let newsroom = Newsroom::new();
     if split {
         newsroom.repo.split_index();
     }
     newsroom.submit_and_approve();
+    newsroom
+}
+
+/// Kills a publish paused at `point` (in a clone with a split index, or not)
+/// and checks that the repository recovers.
+fn killed_at(point: &str, split: bool) {
+    let newsroom = approved_newsroom(split);
     let mut command = newsroom.process("bo", &["publish", SLUG]);
     let mut child = command
         .env("LEDE_TEST_PAUSE_AT", point)
@@ -764,11 +771,7 @@ fn a_publish_killed_at_arbitrary_moments_completes_when_run_again() {
         .map(|step| step * 3)
         .flat_map(|delay| [(delay, false), (delay, true)])
     {
-        let newsroom = Newsroom::new();
-        if split {
-            newsroom.repo.split_index();
-        }
-        newsroom.submit_and_approve();
+        let newsroom = approved_newsroom(split);
         let mut command = newsroom.process("bo", &["publish", SLUG]);
         let mut child = command
             .stdout(Stdio::null())
@@ -913,14 +916,7 @@ fn a_split_index_is_kept_current() {
     newsroom.submit_and_approve();
     assert_index_current(&newsroom.repo);
     // Without the git program the index is still written: by lede alone.
-    let no_git = tempfile::tempdir().unwrap();
-    let output = newsroom
-        .lede("bo")
-        .env("PATH", no_git.path())
-        .args(["publish", SLUG])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
+    without_git(&newsroom, "bo", &["publish", SLUG]);
     assert_index_current(&newsroom.repo);
     assert_eq!(shared(), shared_before, "the shared index is the same file");
     newsroom.fsck();
@@ -937,16 +933,21 @@ fn a_split_index_is_kept_current() {
 #[test]
 fn without_the_git_program_the_index_is_still_kept() {
     let newsroom = Newsroom::new();
+    without_git(&newsroom, "ada", &["submit", SLUG]);
+    newsroom.fsck();
+    assert_index_current(&newsroom.repo);
+}
+
+/// Runs lede as `who` with no git program on `PATH`; it must succeed.
+fn without_git(newsroom: &Newsroom, who: &str, args: &[&str]) {
     let no_git = tempfile::tempdir().unwrap();
     let output = newsroom
-        .lede("ada")
+        .lede(who)
         .env("PATH", no_git.path())
-        .args(["submit", SLUG])
+        .args(args)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    newsroom.fsck();
-    assert_index_current(&newsroom.repo);
 }
 
 #[test]
