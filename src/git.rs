@@ -356,10 +356,6 @@ impl Git {
         let text = |key: &str| config.get_string(key).ok();
         let leave_to_git = [
             (
-                flag("core.splitIndex") == Some(false),
-                "core.splitIndex is false",
-            ),
-            (
                 flag("core.ignoreCase") == Some(true),
                 "core.ignoreCase is true",
             ),
