@@ -402,38 +402,22 @@ struct Entry {
 
 impl Entry {
     fn read(bytes: &[u8], at: usize) -> Result<(Entry, usize), Stop> {
-        let header = bytes
-            .get(at..at + ENTRY_HEADER)
-            .ok_or_else(|| Stop::Decline("an index entry runs past the end".into()))?;
-        let flags = be16(header, 60);
-        if flags & EXTENDED_FLAG != 0 {
+        let extent = EntryExtent::at(bytes, at)?;
+        if extent.flags & EXTENDED_FLAG != 0 {
             return decline("an index entry has extended flags (sparse or intent-to-add)");
         }
-        if flags & STAGE_MASK != 0 {
+        if extent.flags & STAGE_MASK != 0 {
             return decline("the index holds a conflict");
         }
-        let name_start = at + ENTRY_HEADER;
-        let declared = usize::from(flags & NAME_MASK);
-        let name_len = if declared < usize::from(NAME_MASK) {
-            declared
-        } else {
-            bytes[name_start..]
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or_else(|| Stop::Decline("an index entry's name has no end".into()))?
-        };
-        let size = (ENTRY_HEADER + name_len + 8) & !7;
-        let raw = bytes
-            .get(at..at + size)
-            .ok_or_else(|| Stop::Decline("an index entry runs past the end".into()))?;
-        if raw[ENTRY_HEADER + name_len..].iter().any(|&b| b != 0) {
+        let raw = &bytes[at..extent.end];
+        if bytes[extent.name.end..extent.end].iter().any(|&b| b != 0) {
             return decline("an index entry's name is not where its length says");
         }
         let entry = Entry {
             raw: raw.to_vec(),
-            name: raw[ENTRY_HEADER..ENTRY_HEADER + name_len].to_vec(),
+            name: bytes[extent.name.clone()].to_vec(),
         };
-        Ok((entry, at + size))
+        Ok((entry, extent.end))
     }
 
     /// An entry for `name` with this stat data and blob.
@@ -488,6 +472,56 @@ impl Entry {
     fn id(&self) -> &[u8] {
         &self.raw[40..60]
     }
+}
+
+/// Where one on-disk entry (versions 2 and 3) lies in `bytes`, which end
+/// where the entries and extensions end (before the checksum).
+struct EntryExtent {
+    flags: u16,
+    name: std::ops::Range<usize>,
+    /// Where the next entry begins.
+    end: usize,
+}
+
+impl EntryExtent {
+    fn at(bytes: &[u8], at: usize) -> Result<EntryExtent, Stop> {
+        let past_end = || Stop::Decline("an index entry runs past the end".into());
+        let header = bytes.get(at..at + ENTRY_HEADER).ok_or_else(past_end)?;
+        let flags = be16(header, 60);
+        // Extended flags (version 3) take two more bytes before the name.
+        let name_start = at + ENTRY_HEADER + if flags & EXTENDED_FLAG != 0 { 2 } else { 0 };
+        let declared = usize::from(flags & NAME_MASK);
+        let name_len = if declared < usize::from(NAME_MASK) {
+            declared
+        } else {
+            bytes
+                .get(name_start..)
+                .and_then(|rest| rest.iter().position(|&b| b == 0))
+                .ok_or_else(|| Stop::Decline("an index entry's name has no end".into()))?
+        };
+        let end = at + ((name_start - at + name_len + 8) & !7);
+        if end > bytes.len() {
+            return Err(past_end());
+        }
+        Ok(EntryExtent {
+            flags,
+            name: name_start..name_start + name_len,
+            end,
+        })
+    }
+}
+
+/// An index file's header: its version (2 or 3), its number of entries,
+/// and where its checksum begins.
+fn index_header(bytes: &[u8], what: &str) -> Result<(u32, u32, usize), Stop> {
+    if bytes.len() < 12 + HASH_BYTES || &bytes[..4] != b"DIRC" {
+        return decline(format!("{what} does not start as an index does"));
+    }
+    let version = be32(bytes, 4);
+    if version != 2 && version != 3 {
+        return decline(format!("{what} is version {version}"));
+    }
+    Ok((version, be32(bytes, 8), bytes.len() - HASH_BYTES))
 }
 
 /// The stat fields git records, as git truncates them (to 32 bits).
@@ -653,10 +687,7 @@ struct SplitFile {
 
 impl SplitFile {
     fn parse(bytes: &[u8]) -> Result<SplitFile, Stop> {
-        if bytes.len() < 12 + HASH_BYTES || &bytes[..4] != b"DIRC" {
-            return decline("the index does not start as an index does");
-        }
-        let body = bytes.len() - HASH_BYTES;
+        let (version, count, body) = index_header(bytes, "the index")?;
         let trailer = &bytes[body..];
         if trailer.iter().all(|&b| b == 0) {
             return decline("the index was written without its checksum (index.skipHash)");
@@ -664,11 +695,7 @@ impl SplitFile {
         if sha1(&bytes[..body]).as_slice() != trailer {
             return decline("the index's checksum does not match");
         }
-        let version = be32(bytes, 4);
-        if version != 2 && version != 3 {
-            return decline(format!("index version {version}"));
-        }
-        let count = be32(bytes, 8) as usize;
+        let count = count as usize;
         let mut entries = Vec::with_capacity(count.min(1 << 16));
         let mut at = 12;
         for _ in 0..count {
@@ -991,56 +1018,32 @@ fn scan_shared(
     paths: &[&str],
     index_seconds: u32,
 ) -> Result<SharedScan, Stop> {
-    if bytes.len() < 12 + HASH_BYTES || &bytes[..4] != b"DIRC" {
-        return decline("the shared index does not start as an index does");
-    }
-    let body = bytes.len() - HASH_BYTES;
+    let (version, count, body) = index_header(bytes, "the shared index")?;
     if bytes[body..] != link.shared[..] {
         return decline("the shared index is not the one the index names");
     }
-    let version = be32(bytes, 4);
-    if version != 2 && version != 3 {
-        return decline(format!("shared index version {version}"));
-    }
-    let count = be32(bytes, 8);
+    let entries = &bytes[..body];
     let mut wanted: Vec<(&str, Found)> = paths.iter().map(|p| (*p, Found::default())).collect();
     let mut replaced_names = std::collections::HashMap::new();
     let mut replaced = link.replace.iter().peekable();
     let mut deleted = link.delete.iter().peekable();
     let mut at = 12;
     for position in 0..count {
-        let header = bytes
-            .get(at..at + ENTRY_HEADER)
-            .filter(|_| at + ENTRY_HEADER <= body)
-            .ok_or_else(|| Stop::Decline("a shared index entry runs past the end".into()))?;
-        let flags = be16(header, 60);
+        let extent = EntryExtent::at(entries, at)?;
+        let flags = extent.flags;
         let extended = flags & EXTENDED_FLAG != 0;
         if extended && version < 3 {
             return decline("a shared index entry has extended flags in version 2");
         }
-        let name_start = at + ENTRY_HEADER + if extended { 2 } else { 0 };
-        let declared = usize::from(flags & NAME_MASK);
-        let name_len = if declared < usize::from(NAME_MASK) {
-            declared
-        } else {
-            bytes[name_start..body]
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or_else(|| Stop::Decline("a shared index entry's name has no end".into()))?
-        };
-        let size = (name_start - at + name_len + 8) & !7;
-        if at + size > body {
-            return decline("a shared index entry runs past the end");
-        }
-        let name = &bytes[name_start..name_start + name_len];
+        let name = &entries[extent.name.clone()];
         let is_deleted = deleted.next_if(|&&p| p == position).is_some();
         let is_replaced = replaced.next_if(|&&p| p == position).is_some();
         if is_replaced {
             replaced_names.insert(position, name.to_vec());
         }
         if !is_deleted && !is_replaced {
-            let mtime_seconds = be32(header, 8);
-            let mode = be32(header, 24);
+            let mtime_seconds = be32(entries, at + 8);
+            let mode = be32(entries, at + 24);
             if index_seconds != 0 && mtime_seconds >= index_seconds && mode != GITLINK_MODE {
                 return decline("an entry of the shared index is racily clean");
             }
@@ -1055,12 +1058,12 @@ fn scan_shared(
                     return decline("a changed path has extended flags (sparse or intent-to-add)");
                 }
                 entry.position = Some(position);
-                entry.raw = Some(bytes[at..at + size].to_vec());
+                entry.raw = Some(entries[at..extent.end].to_vec());
             } else if !is_deleted && (is_directory_of(name, path) || is_directory_of(path, name)) {
                 entry.conflicts = true;
             }
         }
-        at += size;
+        at = extent.end;
     }
     if replaced.next().is_some() || deleted.next().is_some() {
         return decline("the link extension names entries the shared index does not have");
@@ -1299,15 +1302,23 @@ mod tests {
             .unwrap()
         }
 
-        /// What git says of the index: every entry, the tree it would
-        /// write, the status, and whether the stat data match the files.
-        fn view(&self) -> (String, String, String, bool) {
-            let listed = self.git(&["ls-files", "-s"]);
-            let status = self.git(&["status", "--porcelain"]);
-            let stat_clean = self.git_output(&["diff-files", "--quiet"]).status.success();
-            let tree = self.git(&["write-tree"]);
-            (listed, tree, status, stat_clean)
+        /// What git says of the index: every entry, whether their stat
+        /// data match the files, and the tree it would write. `git status`
+        /// is not asked: it refreshes stat data and writes the index, which
+        /// would hide wrong stat data from `git diff-files`.
+        fn view(&self) -> View {
+            View {
+                listed: self.git(&["ls-files", "-s"]),
+                stat_clean: self.git_output(&["diff-files", "--quiet"]).status.success(),
+                tree: self.git(&["write-tree"]),
+            }
         }
+    }
+
+    struct View {
+        listed: String,
+        stat_clean: bool,
+        tree: String,
     }
 
     /// Twin repositories, one updated in place and one by `git
@@ -1322,12 +1333,11 @@ mod tests {
         let mut args = vec!["update-index", "--add", "--remove", "--"];
         args.extend(paths);
         theirs.git(&args);
-        let (ours_listed, ours_tree, _, ours_clean) = ours.view();
-        let (theirs_listed, theirs_tree, _, _) = theirs.view();
-        assert_eq!(ours_listed, theirs_listed);
-        assert_eq!(ours_tree, theirs_tree);
+        let (ours_view, theirs_view) = (ours.view(), theirs.view());
+        assert_eq!(ours_view.listed, theirs_view.listed);
+        assert_eq!(ours_view.tree, theirs_view.tree);
         assert!(
-            ours_clean,
+            ours_view.stat_clean,
             "stat data of the new entries do not match the files"
         );
         let fsck = ours.git_output(&["fsck", "--strict", "--no-dangling"]);
@@ -1337,8 +1347,9 @@ mod tests {
         ours.git(&["add", "stories/2020/story-000.toml"]);
         theirs.write_old("stories/2020/story-000.toml", "slug = \"changed again\"\n");
         theirs.git(&["add", "stories/2020/story-000.toml"]);
-        assert_eq!(ours.view().0, theirs.view().0);
-        assert_eq!(ours.view().1, theirs.view().1);
+        let (ours_view, theirs_view) = (ours.view(), theirs.view());
+        assert_eq!(ours_view.listed, theirs_view.listed);
+        assert_eq!(ours_view.tree, theirs_view.tree);
     }
 
     #[test]
@@ -1445,7 +1456,7 @@ mod tests {
         }
         let path = "stories/2020/story-000.toml";
         // Declines, names why, and leaves the index and its lock as they were.
-        let declined = |repo: &Repo, settings: &Settings, why: &str| {
+        let declined_with = |repo: &Repo, path: &str, settings: &Settings, why: &str| {
             let before = std::fs::read(repo.root.join(".git/index")).unwrap();
             let outcome = repo.update_with(&[path], settings);
             match &outcome {
@@ -1454,6 +1465,11 @@ mod tests {
             }
             assert_eq!(std::fs::read(repo.root.join(".git/index")).unwrap(), before);
             assert!(!repo.root.join(".git/index.lock").exists());
+        };
+        let declined =
+            |repo: &Repo, settings: &Settings, why: &str| declined_with(repo, path, settings, why);
+        let declined_at = |repo: &Repo, path: &str, why: &str| {
+            declined_with(repo, path, &Settings::default(), why)
         };
 
         let repo = Repo::with_stories(10);
@@ -1485,6 +1501,14 @@ mod tests {
         declined(&repo, &Settings::default(), "not stored");
         repo.write_old(path, "slug = \"edited\"\n");
         assert_eq!(repo.update(&[path]), Outcome::Written);
+
+        // A file where a directory is, and a directory where a file is.
+        let tracked_file = "stories/2021/story-001.toml";
+        let inside = format!("{tracked_file}/inside.toml");
+        std::fs::remove_file(repo.root.join(tracked_file)).unwrap();
+        repo.write_old(&inside, "slug = \"inside\"\n");
+        declined_at(&repo, &inside, "would replace a directory or a file");
+        declined_at(&repo, "stories", "is not a file");
 
         let plain = Repo::with_stories(10);
         plain.git(&["update-index", "--no-split-index"]);
