@@ -38,9 +38,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use lede::record_diff::diff_records;
-use lede::word_diff::{Granularity, diff_text};
-use lede::words::count_words;
+use lede::diff::record_diff::diff_records;
+use lede::diff::word_diff::{Granularity, diff_text};
+use lede::text::words::count_words;
 
 /// splitmix64: small, fast and the same everywhere.
 struct Rng(u64);

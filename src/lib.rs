@@ -2,40 +2,27 @@
 //! work. Stories are TOML records in a git repository; this library holds
 //! everything the `lede` binary does, so that it can be tested without it.
 //!
-//! Domain modules (`document`, `record`, `schema`, `validate`, ...) know
-//! nothing of the command line; `cli` and `commands` turn arguments into calls
-//! and results into output.
+//! The folders are layers, each using only the ones listed before it
+//! (docs/architecture.md draws the picture; `tests/cli/layers.rs` keeps it):
+//!
+//! - `text`: a record's text, word counts, and located problems (diagnostics);
+//! - `record`: what a story and a topic are, parsed with spans, edited in place;
+//! - `git`: everything asked of git, the only user of `git2`;
+//! - `newsroom`: the repository on disk: layout, `lede.toml`, atomic writes,
+//!   the lock, and one command's commit;
+//! - `check`: the schemas and `lede validate`'s engine;
+//! - `diff`: word and record diffs, their rendering, the three-way merge;
+//! - `workflow`: states, approvals from history, revising, publishing;
+//! - `site`: the public site, read from git and rendered;
+//! - `cli`: the command shell (`Ui`, `Workspace`, `CommandError`) and one file
+//!   per command. Nothing below it knows of clap or of the terminal.
 
-pub mod change;
+pub mod check;
 pub mod cli;
-pub mod commands;
-pub mod compare;
-pub mod config;
-pub mod diagnostic;
-pub mod diff_render;
-pub mod document;
-pub mod draft;
-pub mod edit;
-pub mod error;
-pub mod format;
-pub mod fsutil;
+pub mod diff;
 pub mod git;
-pub mod git_index;
-pub mod instance;
-pub mod markdown;
 pub mod newsroom;
-pub mod prompt;
-pub mod publish;
 pub mod record;
-pub mod record_diff;
-pub mod record_merge;
-pub mod repo;
-pub mod revise;
-pub mod scaffold;
-pub mod schema;
 pub mod site;
-pub mod source;
-pub mod validate;
-pub mod word_diff;
-pub mod words;
+pub mod text;
 pub mod workflow;

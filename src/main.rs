@@ -2,8 +2,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use lede::cli::error::Outcome;
 use lede::cli::{self, Cli};
-use lede::error::Outcome;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

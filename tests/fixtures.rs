@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use lede::config::Config;
-use lede::diagnostic::{self, Summary};
-use lede::schema::Schemas;
-use lede::validate::{self, Report, Targets};
+use lede::check::schema::Schemas;
+use lede::check::validate::{self, Report, Targets};
+use lede::newsroom::config::Config;
+use lede::text::diagnostic::{self, Summary};
 
 fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsroom")
@@ -109,7 +109,7 @@ fn there_is_an_invalid_fixture_for_every_rule_that_a_file_can_break() {
     let made_elsewhere = [
         "L001", "L002", "L003", "L004", "L005", "L006", "L029", "L070", "L071", "L072",
     ];
-    for code in lede::diagnostic::Code::ALL {
+    for code in lede::text::diagnostic::Code::ALL {
         let code = code.as_str();
         assert!(
             covered.contains(code) || made_elsewhere.contains(&code),

@@ -1,0 +1,124 @@
+//! `lede fmt`: records in the canonical layout.
+
+use std::path::PathBuf;
+
+use crate::cli::Ui;
+use crate::cli::error::{CommandError, Outcome};
+use crate::newsroom::layout::{self, EntryKind};
+
+/// Give records the canonical layout.
+///
+/// Keys in the record format's order, sections in reading order, one blank
+/// line before each table, text with line breaks as multi-line strings,
+/// comments kept. The data never changes.
+///
+/// With --check nothing is written: the records that are not in the
+/// canonical layout are listed and lede exits with status 1 (for CI).
+/// Otherwise the changed records are written and committed as one commit.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Records or directories (default: every record).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Only report the records that would change.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write the changes but do not commit them.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+    let root = layout::discover(&ui.cwd)?;
+    let entries = if args.paths.is_empty() {
+        layout::walk_records(&root)?
+    } else {
+        layout::resolve_paths(&root, &ui.cwd, &args.paths)?
+    };
+    let mut changed: Vec<(String, String)> = Vec::new();
+    let mut unreadable = 0;
+    for entry in &entries {
+        let EntryKind::Record(collection) = entry.kind else {
+            continue;
+        };
+        let depth = entry.display.matches('/').count();
+        let schema_line = format!(
+            "#:schema {}{}",
+            "../".repeat(depth),
+            collection.schema_file()
+        );
+        let text = match std::fs::read_to_string(&entry.path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("lede: cannot read {}: {error}", entry.display);
+                unreadable += 1;
+                continue;
+            }
+        };
+        match crate::record::format::canonical(&text, collection, &schema_line) {
+            Ok(formatted) if formatted != text => changed.push((entry.display.clone(), formatted)),
+            Ok(_) => {}
+            Err(error) => {
+                eprintln!(
+                    "lede: {} is not valid TOML and was left as it is ({error}); `lede validate {}` shows where",
+                    entry.display, entry.display
+                );
+                unreadable += 1;
+            }
+        }
+    }
+    if args.check {
+        for (path, _) in &changed {
+            println!("{path}");
+        }
+        if !ui.quiet {
+            eprintln!(
+                "{} of {} records are not in the canonical layout.",
+                changed.len(),
+                entries.len()
+            );
+        }
+        let failed = !changed.is_empty() || unreadable > 0;
+        return Ok(if failed {
+            Outcome::Problems
+        } else {
+            Outcome::Success
+        });
+    }
+    if changed.is_empty() {
+        if !ui.quiet {
+            eprintln!("All {} records are in the canonical layout.", entries.len());
+        }
+        return Ok(if unreadable > 0 {
+            Outcome::Problems
+        } else {
+            Outcome::Success
+        });
+    }
+    let error = crate::cli::commands::init::change_error;
+    let mut change =
+        crate::newsroom::change::Change::begin(&root, !args.no_commit).map_err(error)?;
+    for (path, text) in &changed {
+        change.write(path, text.as_bytes()).map_err(error)?;
+    }
+    let message = match changed.as_slice() {
+        [(path, _)] => format!("fmt: {path}"),
+        many => format!("fmt: {} records", many.len()),
+    };
+    let commit = change.finish(&message).map_err(error)?;
+    if !ui.quiet {
+        for (path, _) in &changed {
+            println!("formatted {path}");
+        }
+        if let Some(id) = commit {
+            println!("{message} ({})", &id[..12.min(id.len())]);
+        }
+    }
+    Ok(if unreadable > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Success
+    })
+}

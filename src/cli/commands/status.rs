@@ -1,0 +1,195 @@
+//! `lede status`: the newsroom at a glance, for the desk chief.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::cli::Ui;
+use crate::cli::error::{CommandError, Outcome};
+use crate::git::Git;
+use crate::newsroom::config::Config;
+use crate::newsroom::layout;
+use crate::newsroom::stories::{self, Source};
+use crate::record::document::format_instant;
+use crate::record::model::Status;
+use crate::workflow::revise::now;
+use crate::workflow::states;
+
+/// Show the newsroom at a glance.
+///
+/// Stories by state and desk; what waits for review and since when; what
+/// is approved but not published; what is scheduled; and published stories
+/// whose working copy has changes the public has not seen.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+pub use super::TextOrJson as Format;
+
+#[derive(Debug, Serialize, Default)]
+pub struct Overview {
+    /// state → desk → number of stories.
+    pub by_state: BTreeMap<String, BTreeMap<String, usize>>,
+    pub in_review: Vec<Waiting>,
+    pub approved: Vec<Waiting>,
+    pub scheduled: Vec<Waiting>,
+    pub unpublished_changes: Vec<Waiting>,
+    /// Story files that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Waiting {
+    pub slug: String,
+    pub desk: String,
+    pub headline: String,
+    /// Since when (RFC 3339): submitted, approved, embargoed until, or last
+    /// published.
+    pub since: Option<String>,
+}
+
+pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+    let root = layout::discover(&ui.cwd)?;
+    let config = Config::load(&root)?;
+    let (stories, unreadable) = stories::stories(&root, &Source::WorkingTree)
+        .map_err(|e| CommandError::new(e.to_string()))?;
+    let git = Git::open(&root).ok();
+    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
+    let mut overview = Overview {
+        unreadable: unreadable.into_iter().map(|u| (u.path, u.reason)).collect(),
+        ..Overview::default()
+    };
+    let published_tip = match &git {
+        Some(git) => git.branch_tip(&config.publish.branch).map_err(git_error)?,
+        None => None,
+    };
+    let has_head = git.as_ref().is_some_and(|git| git.resolve("HEAD").is_ok());
+    let now_text = now();
+    for file in &stories {
+        let story = &file.story;
+        let status = *story.status.get_ref();
+        let state = states::status_name(status).to_owned();
+        *overview
+            .by_state
+            .entry(state)
+            .or_default()
+            .entry(story.desk.get_ref().clone())
+            .or_default() += 1;
+        let waiting = |since: Option<String>| Waiting {
+            slug: story.slug.get_ref().clone(),
+            desk: story.desk.get_ref().clone(),
+            headline: story.headline.get_ref().clone(),
+            since,
+        };
+        let review = || -> Option<states::Review> {
+            let git = git.as_ref()?;
+            has_head.then(|| states::review(git, "HEAD", story.slug.get_ref()).ok())?
+        };
+        match status {
+            Status::InReview => {
+                let since = review().and_then(|r| r.submitted_at).map(format_instant);
+                overview.in_review.push(waiting(since));
+            }
+            Status::Approved => {
+                let embargo = story.embargo.as_ref().map(|e| e.get_ref().to_string());
+                let due = story
+                    .embargo
+                    .as_ref()
+                    .and_then(|e| crate::record::document::instant(e.get_ref()))
+                    .map(|(s, _)| s);
+                let now_seconds = now_text
+                    .parse::<toml::value::Datetime>()
+                    .ok()
+                    .and_then(|n| crate::record::document::instant(&n))
+                    .map(|(s, _)| s);
+                if let (Some(embargo), Some(due), Some(now)) = (embargo, due, now_seconds)
+                    && due > now
+                {
+                    overview.scheduled.push(waiting(Some(embargo)));
+                } else {
+                    let since = review()
+                        .and_then(|r| r.approval)
+                        .map(|a| format_instant(a.time));
+                    overview.approved.push(waiting(since));
+                }
+            }
+            _ => {}
+        }
+        if let (Some(git), Some(tip)) = (&git, &published_tip)
+            && status != Status::Retracted
+            && let Ok(Some(published)) = git.read_file_at(tip, &file.path)
+        {
+            let published = String::from_utf8_lossy(&published);
+            if !states::same_content(&published, &file.text) {
+                let since = toml::from_str::<toml::Table>(&published)
+                    .ok()
+                    .and_then(|t| t.get("updated").map(|v| v.to_string()));
+                overview.unpublished_changes.push(waiting(since));
+            }
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&overview).unwrap_or_default();
+            json.push('\n');
+            print!("{json}");
+        }
+        Format::Text => print!("{}", render(&overview, stories.len())),
+    }
+    Ok(Outcome::Success)
+}
+
+fn render(overview: &Overview, total: usize) -> String {
+    let text = |value: &str| crate::text::diagnostic::printable(value.to_owned());
+    let mut out = String::new();
+    let _ = writeln!(out, "{total} stories");
+    for (state, desks) in &overview.by_state {
+        let count: usize = desks.values().sum();
+        let desks: Vec<String> = desks
+            .iter()
+            .map(|(desk, n)| format!("{} {n}", text(desk)))
+            .collect();
+        let _ = writeln!(out, "  {state:<10} {count:>6}   ({})", desks.join(", "));
+    }
+    let lists = [
+        ("Waiting for review", "submitted", &overview.in_review),
+        (
+            "Approved, not yet published",
+            "approved",
+            &overview.approved,
+        ),
+        ("Scheduled", "embargoed until", &overview.scheduled),
+        (
+            "Published, with changes the public has not seen",
+            "last published",
+            &overview.unpublished_changes,
+        ),
+    ];
+    for (title, since_word, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for waiting in list {
+            let since = waiting
+                .since
+                .as_deref()
+                .map(|s| format!("  ({since_word} {s})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}  [{}]  {}{since}",
+                waiting.slug,
+                text(&waiting.desk),
+                text(&waiting.headline)
+            );
+        }
+    }
+    for (path, reason) in &overview.unreadable {
+        let _ = writeln!(out, "\nwarning: {path} could not be read: {}", text(reason));
+    }
+    out
+}

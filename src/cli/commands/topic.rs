@@ -1,0 +1,153 @@
+//! `lede topic new`: a topic record that stories can refer to.
+
+use clap::ValueEnum;
+
+use crate::check::schema::Schemas;
+use crate::cli::Ui;
+use crate::cli::commands::revision;
+use crate::cli::error::{CommandError, Outcome};
+use crate::newsroom::config::Config;
+use crate::newsroom::layout;
+use crate::record::edit::text_value;
+use crate::text::diagnostic::Severity;
+
+/// Create a topic record in topics/.
+///
+/// Every value can be given as a flag; on a terminal lede asks for the
+/// missing ones. The record is validated before it is written and committed
+/// as "topic: <id>".
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The topic's id, which is also its file name (lower-case letters,
+    /// digits and hyphens); made from the name when not given.
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// The name readers see.
+    #[arg(long, allow_hyphen_values = true)]
+    pub name: Option<String>,
+
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+
+    /// One paragraph about the topic (Markdown).
+    #[arg(long, allow_hyphen_values = true)]
+    pub blurb: Option<String>,
+
+    /// Never prompt: fail, naming the missing flags, instead.
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Leave the new file uncommitted.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Person,
+    Place,
+    Organisation,
+    Agreement,
+    Event,
+    Subject,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Place => "place",
+            Kind::Organisation => "organisation",
+            Kind::Agreement => "agreement",
+            Kind::Event => "event",
+            Kind::Subject => "subject",
+        }
+    }
+}
+
+pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+    let interactive = revision::can_ask(args.no_input);
+    let missing: Vec<&str> = [
+        (args.name.is_none(), "--name"),
+        (args.kind.is_none(), "--kind"),
+        (args.blurb.is_none(), "--blurb"),
+    ]
+    .into_iter()
+    .filter_map(|(absent, flag)| absent.then_some(flag))
+    .collect();
+    revision::require_answers("lede topic new", &missing, interactive)?;
+    let cancelled = |_| CommandError::new("cancelled; nothing was changed");
+    let name = match &args.name {
+        Some(name) => name.trim().to_owned(),
+        None => dialoguer::Input::<String>::new()
+            .with_prompt("Name")
+            .interact_text()
+            .map_err(cancelled)?,
+    };
+    let kind = match args.kind {
+        Some(kind) => kind.as_str().to_owned(),
+        None => {
+            let kinds = Kind::value_variants();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            let index = dialoguer::Select::new()
+                .with_prompt("Kind")
+                .items(&names)
+                .default(0)
+                .interact()
+                .map_err(cancelled)?;
+            names[index].to_owned()
+        }
+    };
+    let blurb = match &args.blurb {
+        Some(blurb) => blurb.trim().to_owned(),
+        None => dialoguer::Input::<String>::new()
+            .with_prompt("Blurb (one paragraph)")
+            .interact_text()
+            .map_err(cancelled)?,
+    };
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => crate::cli::commands::faq::id_from(&name),
+    };
+
+    let root = layout::discover(&ui.cwd)?;
+    let config = Config::load(&root)?;
+    let schemas = Schemas::load(&root)?;
+    let path = format!("topics/{id}.toml");
+    if root.join(&path).exists() {
+        return Err(CommandError::new(format!("{path} already exists"))
+            .hint("choose another --id; nothing was changed"));
+    }
+    let text = topic_text(&id, &name, &kind, &blurb);
+    let diagnostics = crate::check::validate::check_text(&root, &config, &schemas, &path, &text)?;
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        revision::show_problems(ui, &path, &text, &diagnostics);
+        eprintln!("The topic would not be valid; nothing was written.");
+        return Ok(Outcome::Problems);
+    }
+    let commit = revision::create(
+        &root,
+        &[(&path, &text)],
+        !args.no_commit,
+        &format!("topic: {id}"),
+    )?;
+    if !ui.quiet {
+        match commit {
+            Some(commit) => println!("topic: {id} ({})", &commit[..12.min(commit.len())]),
+            None => println!("Wrote {path} (not committed)."),
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// The text of a new topic record.
+pub fn topic_text(id: &str, name: &str, kind: &str, blurb: &str) -> String {
+    format!(
+        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
+        text_value(id),
+        text_value(name),
+        text_value(kind),
+        text_value(blurb)
+    )
+}

@@ -1,0 +1,183 @@
+//! `lede validate`: the CI check.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::check::schema::Schemas;
+use crate::check::validate::{self, Targets};
+use crate::cli::Ui;
+use crate::cli::error::{CommandError, Outcome};
+use crate::newsroom::config::Config;
+use crate::newsroom::layout;
+use crate::text::diagnostic::{self, Summary};
+
+/// Check records: the CI check.
+///
+/// TOML syntax, the collection's JSON Schema, the editorial rules
+/// (`x-lede-*`), cross-record rules and hygiene.
+///
+/// With no paths, every record in the repository is checked. With paths
+/// (files or directories), only those are read, and the rest of the
+/// repository takes part in the cross-record rules by file name, which makes
+/// it fast enough for a pre-commit hook.
+///
+/// Exit status: 0 no problems (warnings alone do not fail), 1 problems found,
+/// 2 usage or environment error.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Records or directories to check, relative to the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Also check the workflow in the commits since REV (a pull request's
+    /// base): status moves are legal, published stories are not edited in
+    /// place, corrections are only appended.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Code frames for people.
+    Human,
+    /// One JSON document for programs.
+    Json,
+    /// GitHub Actions workflow commands, which annotate pull requests.
+    Github,
+}
+
+/// How long a run must take before a progress bar appears.
+const PROGRESS_DELAY: Duration = Duration::from_millis(400);
+
+pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+    let root = layout::discover(&ui.cwd)?;
+    let config = Config::load(&root)?;
+    let schemas = Schemas::load(&root)?;
+    let targets = if args.paths.is_empty() {
+        Targets::All
+    } else {
+        Targets::Paths {
+            cwd: ui.cwd.clone(),
+            paths: args.paths.clone(),
+        }
+    };
+
+    let progress = if ui.stderr_is_terminal && !ui.quiet {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} validating {pos}/{len} records {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let delayed = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(PROGRESS_DELAY);
+            if !delayed.is_finished() {
+                delayed.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        });
+        Some(bar)
+    } else {
+        None
+    };
+    let on_start = |total: usize| {
+        if let Some(bar) = &progress {
+            bar.set_length(total as u64);
+        }
+    };
+    let on_file = || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    };
+    let started = std::time::Instant::now();
+    let mut report = validate::validate(&root, &config, &schemas, targets, &on_start, &on_file)?;
+    if let Some(since) = &args.since {
+        let git = crate::git::Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+        let history = crate::workflow::states::check_history(&git, since, "HEAD").map_err(|e| {
+            CommandError::new(e.to_string())
+                .hint("--since takes a git revision, such as origin/main")
+        })?;
+        report.diagnostics.extend(
+            history
+                .into_iter()
+                .map(|d| crate::text::diagnostic::Diagnostic {
+                    severity: config.level(d.code),
+                    ..d
+                })
+                .filter(|d| d.severity != crate::text::diagnostic::Severity::Allow),
+        );
+        report
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+
+    let summary = Summary::of(report.files_checked, &report.diagnostics);
+    let output = match args.format {
+        Format::Human => diagnostic::render_human(&report.diagnostics, &root, ui.color_stdout),
+        Format::Json => diagnostic::render_json(&report.diagnostics, summary),
+        Format::Github => diagnostic::render_github(&report.diagnostics),
+    };
+    write_stdout(output.as_bytes())?;
+    if args.format == Format::Human && !ui.quiet {
+        eprintln!("{}", summary_line(&summary, started.elapsed()));
+    }
+
+    let deny_warnings = args.deny_warnings || config.validate.deny_warnings;
+    if report.has_errors() || (deny_warnings && report.has_warnings()) {
+        Ok(Outcome::Problems)
+    } else {
+        Ok(Outcome::Success)
+    }
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), CommandError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::new(
+            format!("cannot write the report: {error}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn summary_line(summary: &Summary, elapsed: Duration) -> String {
+    let records = plural(summary.files_checked, "record", "records");
+    let seconds = elapsed.as_secs_f64();
+    if summary.errors == 0 && summary.warnings == 0 {
+        return format!("Checked {records} in {seconds:.2}s: no problems.");
+    }
+    let mut parts = Vec::new();
+    if summary.errors > 0 {
+        parts.push(plural(summary.errors, "error", "errors"));
+    }
+    if summary.warnings > 0 {
+        parts.push(plural(summary.warnings, "warning", "warnings"));
+    }
+    format!(
+        "Checked {records} in {seconds:.2}s: {} in {}.",
+        parts.join(" and "),
+        plural(summary.files_with_problems, "file", "files")
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

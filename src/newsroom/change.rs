@@ -1,0 +1,169 @@
+//! One mutating command's change to a repository: checked before anything is
+//! written, written atomically under the repository lock, committed as one
+//! commit holding only the files it wrote.
+
+use std::path::{Path, PathBuf};
+
+use crate::git::{Git, GitError, IndexUpdate};
+use crate::newsroom::fs::{LockError, Note, RepoLock, remove_stale_temporaries, write_atomic};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "wrote {} but could not commit: {source}\nthe change is in the working tree; commit it with git, or undo it with `git restore --staged --worktree -- {}`",
+        paths.join(", "),
+        paths.join(" ")
+    )]
+    NotCommitted {
+        paths: Vec<String>,
+        source: GitError,
+    },
+}
+
+impl ChangeError {
+    /// Whether the repository is as it was before the change began: true
+    /// for everything except a failure after the files were written.
+    pub fn changed_nothing(&self) -> bool {
+        !matches!(
+            self,
+            ChangeError::NotCommitted { .. } | ChangeError::Git(GitError::IndexBehind { .. })
+        )
+    }
+}
+
+pub struct Change {
+    root: PathBuf,
+    git: Git,
+    commit: bool,
+    written: Vec<String>,
+    lock: RepoLock,
+    index: Option<IndexUpdate>,
+}
+
+impl Change {
+    /// Starts a change of the repository at `root`. When it will be
+    /// committed, git must know who is committing and must not be in the
+    /// middle of a merge or rebase; all of that is checked here, before any
+    /// file is touched.
+    ///
+    /// A change to be committed starts git's index update at once, and git
+    /// holds the index lock until the change ends (with a split index, lede
+    /// takes it itself at the end): ask the user everything (prompts,
+    /// `$EDITOR`) before beginning one.
+    pub fn begin(root: &Path, commit: bool) -> Result<Change, ChangeError> {
+        Change::with_git(root, Git::open(root)?, commit)
+    }
+
+    /// Like `begin`, for a repository that `git` has just opened or created.
+    pub fn with_git(root: &Path, git: Git, commit: bool) -> Result<Change, ChangeError> {
+        let lock = RepoLock::acquire(git.git_dir())?;
+        if let Some(path) = &lock.interrupted_file {
+            for removed in remove_stale_temporaries(&root.join(path)) {
+                eprintln!(
+                    "lede: removed {}, left by an interrupted lede",
+                    removed.display()
+                );
+            }
+        }
+        if lock.interrupted {
+            // The lede before this one was killed while git wrote, and may
+            // have left git's lock files behind.
+            for removed in git.remove_stale_locks() {
+                eprintln!("lede: removed {removed}, left by an interrupted lede");
+            }
+        }
+        git.check_ready()?;
+        let index = if commit {
+            git.identity()?;
+            git.start_index_update()
+        } else {
+            None
+        };
+        Ok(Change {
+            root: root.to_owned(),
+            git,
+            commit,
+            written: Vec::new(),
+            lock,
+            index,
+        })
+    }
+
+    pub fn git(&self) -> &Git {
+        &self.git
+    }
+
+    /// Runs a git write (a commit, a branch update, the index), noting in
+    /// the repository lock that it is under way: if lede is killed in the
+    /// middle, the next lede knows that git's lock files are its leftovers.
+    pub fn git_write<T>(&mut self, write: impl FnOnce(&Git) -> T) -> T {
+        let _ = self.lock.record(Note::GitWrite);
+        let result = write(&self.git);
+        let _ = self.lock.record(Note::Idle);
+        result
+    }
+
+    /// Brings git's index entry of `path` in line with the file, without
+    /// committing: for a commit that was interrupted before git's index
+    /// was written.
+    pub fn refresh_index(&mut self, path: &str) -> Result<(), GitError> {
+        let pending = self.index.take();
+        self.git_write(|git| git.refresh_index(path, pending))
+    }
+
+    /// Writes a file (path relative to the root) atomically.
+    pub fn write(&mut self, relative: &str, contents: &[u8]) -> Result<(), ChangeError> {
+        if self.commit && self.index.is_none() {
+            // A change that already committed once commits again: git reads
+            // the index now, while the rest is written.
+            self.index = self.git.start_index_update();
+        }
+        let _ = self.lock.record(Note::FileWrite(relative));
+        let written = write_atomic(&self.root.join(relative), contents);
+        let _ = self.lock.record(Note::Idle);
+        written.map_err(|source| ChangeError::Write {
+            path: relative.to_owned(),
+            source,
+        })?;
+        if !self.written.iter().any(|path| path == relative) {
+            self.written.push(relative.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Commits what was written, unless the change was begun without a
+    /// commit. Returns the commit id.
+    pub fn finish(mut self, message: &str) -> Result<Option<String>, ChangeError> {
+        self.commit(message)
+    }
+
+    /// Commits what was written so far and goes on, still holding the
+    /// repository lock: for a command that makes several commits, each
+    /// decided under the same lock. Returns the commit id.
+    pub fn commit(&mut self, message: &str) -> Result<Option<String>, ChangeError> {
+        if !self.commit || self.written.is_empty() {
+            return Ok(None);
+        }
+        let written = std::mem::take(&mut self.written);
+        let paths: Vec<&str> = written.iter().map(String::as_str).collect();
+        let index = self.index.take();
+        match self.git_write(|git| git.commit_paths(&paths, message, index)) {
+            Ok(commit) => Ok(Some(commit)),
+            // The commit was made; only the index lags, and says so.
+            Err(error @ GitError::IndexBehind { .. }) => Err(error.into()),
+            Err(source) => Err(ChangeError::NotCommitted {
+                paths: written,
+                source,
+            }),
+        }
+    }
+}

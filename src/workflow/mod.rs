@@ -1,0 +1,6 @@
+//! The editorial workflow: status moves and what history says about them,
+//! the one path every content edit takes, and publishing.
+
+pub mod publish;
+pub mod revise;
+pub mod states;
