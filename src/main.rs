@@ -2,8 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use lede::cli::error::Outcome;
-use lede::cli::{self, Cli};
+use lede::cli::{self, Cli, Outcome};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -12,7 +11,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(error) => {
             let _ = std::io::stderr().write_all(error.render().as_bytes());
-            ExitCode::from(2)
+            ExitCode::from(error.exit_code())
         }
     }
 }

@@ -2,13 +2,19 @@
 //! arguments live beside its code in `commands/`.
 
 pub mod commands;
+pub mod editing;
 pub mod error;
 pub mod prompt;
+pub mod ui;
+pub mod workspace;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+
+pub use crate::cli::error::{CommandError, ErrorKind, Outcome};
+pub use crate::cli::ui::{ColorChoice, Ui};
+pub use crate::cli::workspace::Workspace;
 
 /// A content management system for newsroom editorial work: stories as TOML
 /// records in git, validated, reviewed and published from the terminal.
@@ -40,13 +46,6 @@ pub struct GlobalArgs {
     /// Print only what was asked for: no summaries, no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,81 +101,46 @@ pub enum RmCommand {
     Faq(commands::faq::RmArgs),
 }
 
-/// What every command needs to know about where it runs and how to print.
-#[derive(Debug, Clone)]
-pub struct Ui {
-    /// The working directory, after `-C`.
-    pub cwd: PathBuf,
-    pub color_stdout: bool,
-    pub stderr_is_terminal: bool,
-    pub quiet: bool,
-}
-
-impl Ui {
-    pub fn from_args(global: &GlobalArgs) -> Result<Ui, crate::cli::error::CommandError> {
-        let current = std::env::current_dir().map_err(|e| {
-            crate::cli::error::CommandError::new(format!("cannot read the current directory: {e}"))
-        })?;
-        let cwd = match &global.directory {
-            Some(dir) => {
-                let dir = current.join(dir);
-                if !dir.is_dir() {
-                    return Err(crate::cli::error::CommandError::new(format!(
-                        "-C {}: no such directory",
-                        dir.display()
-                    )));
-                }
-                dir
-            }
-            None => current,
-        };
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-        let color_stdout = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
-        };
-        Ok(Ui {
-            cwd,
-            color_stdout,
-            stderr_is_terminal: std::io::stderr().is_terminal(),
-            quiet: global.quiet,
-        })
-    }
-}
-
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<crate::cli::error::Outcome, crate::cli::error::CommandError> {
+/// Runs a parsed command line: the one place that builds the `Ui` and the
+/// `Workspace` and hands them to a command.
+pub fn run(cli: Cli) -> Result<Outcome, CommandError> {
     crate::git::configure_process();
-    let ui = Ui::from_args(&cli.global)?;
-    match cli.command {
-        Command::Add(AddCommand::Faq(args)) => commands::faq::add(&args, &ui),
-        Command::Add(AddCommand::Section(args)) => commands::faq::add_section(&args, &ui),
-        Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(&args, &ui),
-        Command::Diff(args) => commands::diff::run(&args, &ui),
-        Command::Edit(args) => commands::edit::run(&args, &ui),
-        Command::Fmt(args) => commands::fmt::run(&args, &ui),
-        Command::GitDiff(args) => commands::git_diff::run(&args, &ui),
-        Command::Completions(args) => commands::completions::run(&args, &ui),
-        Command::Man(args) => commands::man::run(&args, &ui),
-        Command::MergeDriver(args) => commands::merge_driver::run(&args, &ui),
-        Command::Setup(args) => commands::setup::run(&args, &ui),
-        Command::Init(args) => commands::init::run(&args, &ui),
-        Command::Topic(TopicCommand::New(args)) => commands::topic::new(&args, &ui),
-        Command::List(args) => commands::list::run(&args, &ui),
-        Command::Log(args) => commands::log::run(&args, &ui),
-        Command::New(args) => commands::new::run(&args, &ui),
-        Command::Show(args) => commands::show::run(&args, &ui),
-        Command::Publish(args) => commands::publish::run(&args, &ui),
-        Command::Correct(args) => commands::correct::correct(&args, &ui),
-        Command::Retract(args) => commands::correct::retract(&args, &ui),
-        Command::Schedule(args) => commands::schedule::run(&args, &ui),
-        Command::Status(args) => commands::status::run(&args, &ui),
-        Command::Build(args) => commands::build::run(&args, &ui),
-        Command::Preview(args) => commands::preview::run(&args, &ui),
-        Command::Submit(args) => commands::review::submit(&args, &ui),
-        Command::Approve(args) => commands::review::approve(&args, &ui),
-        Command::Reject(args) => commands::review::reject(&args, &ui),
-        Command::Validate(args) => commands::validate::run(&args, &ui),
+    let ui = Ui::new(cli.global.color, cli.global.quiet);
+    let ws = Workspace::from_directory(cli.global.directory.as_deref())?;
+    let outcome = dispatch(&ui, &ws, cli.command)?;
+    ui.flush()?;
+    Ok(outcome)
+}
+
+fn dispatch(ui: &Ui, ws: &Workspace, command: Command) -> Result<Outcome, CommandError> {
+    match command {
+        Command::Add(AddCommand::Faq(args)) => commands::faq::add(ui, ws, &args),
+        Command::Add(AddCommand::Section(args)) => commands::faq::add_section(ui, ws, &args),
+        Command::Rm(RmCommand::Faq(args)) => commands::faq::rm(ui, ws, &args),
+        Command::Approve(args) => commands::review::approve(ui, ws, &args),
+        Command::Build(args) => commands::build::run(ui, ws, &args),
+        Command::Completions(args) => commands::completions::run(ui, ws, &args),
+        Command::Correct(args) => commands::correct::correct(ui, ws, &args),
+        Command::Diff(args) => commands::diff::run(ui, ws, &args),
+        Command::Edit(args) => commands::edit::run(ui, ws, &args),
+        Command::Fmt(args) => commands::fmt::run(ui, ws, &args),
+        Command::GitDiff(args) => commands::git_diff::run(ui, ws, &args),
+        Command::Init(args) => commands::init::run(ui, ws, &args),
+        Command::List(args) => commands::list::run(ui, ws, &args),
+        Command::Log(args) => commands::log::run(ui, ws, &args),
+        Command::Man(args) => commands::man::run(ui, ws, &args),
+        Command::MergeDriver(args) => commands::merge_driver::run(ui, ws, &args),
+        Command::New(args) => commands::new::run(ui, ws, &args),
+        Command::Preview(args) => commands::preview::run(ui, ws, &args),
+        Command::Publish(args) => commands::publish::run(ui, ws, &args),
+        Command::Reject(args) => commands::review::reject(ui, ws, &args),
+        Command::Retract(args) => commands::correct::retract(ui, ws, &args),
+        Command::Schedule(args) => commands::schedule::run(ui, ws, &args),
+        Command::Setup(args) => commands::setup::run(ui, ws, &args),
+        Command::Show(args) => commands::show::run(ui, ws, &args),
+        Command::Status(args) => commands::status::run(ui, ws, &args),
+        Command::Submit(args) => commands::review::submit(ui, ws, &args),
+        Command::Topic(TopicCommand::New(args)) => commands::topic::new(ui, ws, &args),
+        Command::Validate(args) => commands::validate::run(ui, ws, &args),
     }
 }

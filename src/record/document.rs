@@ -259,6 +259,22 @@ pub fn display_path(steps: &[Step<'_>]) -> String {
     out
 }
 
+/// The current time as lede writes it (`2025-11-07T09:30:00Z`). `LEDE_NOW`
+/// (an RFC 3339 date-time) pins it, for scripts and tests.
+pub fn now() -> String {
+    if let Some(pinned) = std::env::var("LEDE_NOW")
+        .ok()
+        .and_then(|text| text.parse::<toml::value::Datetime>().ok())
+        .and_then(|datetime| instant(&datetime))
+    {
+        return format_instant(pinned.0);
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64);
+    format_instant(seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,3 +4,4 @@
 pub mod publish;
 pub mod revise;
 pub mod states;
+pub mod step;

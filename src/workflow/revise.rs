@@ -13,6 +13,7 @@ use crate::newsroom::change::{Change, ChangeError};
 use crate::newsroom::config::Config;
 use crate::newsroom::layout::RepoError;
 use crate::newsroom::stories::{self, ReadError, Source};
+use crate::record::document::now;
 use crate::record::edit::{EditError, RecordEditor};
 use crate::text::diagnostic::{Diagnostic, Severity};
 
@@ -40,22 +41,6 @@ pub enum ReviseError {
     },
     #[error(transparent)]
     Change(#[from] ChangeError),
-}
-
-/// The current time as lede writes it (`2025-11-07T09:30:00Z`). `LEDE_NOW`
-/// (an RFC 3339 date-time) pins it, for scripts and tests.
-pub fn now() -> String {
-    if let Some(pinned) = std::env::var("LEDE_NOW")
-        .ok()
-        .and_then(|text| text.parse::<toml::value::Datetime>().ok())
-        .and_then(|datetime| crate::record::document::instant(&datetime))
-    {
-        return crate::record::document::format_instant(pinned.0);
-    }
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64);
-    crate::record::document::format_instant(seconds)
 }
 
 /// Applies `edit` to the story `slug` and commits it with `message`.

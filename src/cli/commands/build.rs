@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::config::Config;
 use crate::newsroom::layout::{self, Collection, EntryKind};
@@ -23,21 +24,18 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let out = site::output_dir(&root, &ui.cwd.join(&args.out))
-        .map_err(|e| CommandError::new(e.to_string()).hint("nothing was written"))?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let out = site::output_dir(root, &ws.cwd().join(&args.out))
+        .map_err(|e| CommandError::from(e).hint("nothing was written"))?;
     let started = std::time::Instant::now();
-    let inputs = published_inputs(&root, &config)?;
-    let report = build(&root, &config, &inputs, &out, false)?;
+    let inputs = published_inputs(root, config)?;
+    let report = build(root, config, &inputs, &out, false)?;
     if !ui.quiet {
-        let shown = out
-            .strip_prefix(&root)
-            .unwrap_or(&out)
-            .display()
-            .to_string();
-        println!(
+        let shown = out.strip_prefix(root).unwrap_or(&out).display().to_string();
+        outln!(
+            ui,
             "Built {} stories and {} topics into {shown}/ in {:.2}s: {} files written, {} unchanged, {} removed.",
             report.stories,
             report.topics,
@@ -45,19 +43,25 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             report.written,
             report.unchanged,
             report.removed
-        );
+        )?;
         if report.retracted > 0 {
-            println!(
+            outln!(
+                ui,
                 "{} retracted stories have a retraction notice.",
                 report.retracted
-            );
+            )?;
         }
         if !report.embargoed.is_empty() {
-            println!("Embargoed, not built yet: {}.", report.embargoed.join(", "));
+            outln!(
+                ui,
+                "Embargoed, not built yet: {}.",
+                report.embargoed.join(", ")
+            )?;
         }
     }
     for (path, reason) in &report.skipped {
-        eprintln!(
+        errln!(
+            ui,
             "warning: {path} was left out: {}",
             crate::text::diagnostic::printable(reason.clone())
         );
@@ -67,18 +71,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 
 /// The records on the published branch.
 pub fn published_inputs(root: &Path, config: &Config) -> Result<Vec<Input>, CommandError> {
-    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
-    let git = Git::open(root).map_err(git_error)?;
-    let Some(tip) = git.branch_tip(&config.publish.branch).map_err(git_error)? else {
+    let git = Git::open(root)?;
+    let Some(tip) = git.branch_tip(&config.publish.branch)? else {
         return Ok(Vec::new());
     };
     let mut inputs = Vec::new();
     for dir in ["stories/", "topics/"] {
-        for (path, blob) in git.blobs_at(&tip, dir).map_err(git_error)? {
+        for (path, blob) in git.blobs_at(&tip, dir)? {
             if Collection::of(Path::new(&path)).is_none() {
                 continue;
             }
-            let bytes = git.read_blob(&blob).map_err(git_error)?;
+            let bytes = git.read_blob(&blob)?;
             inputs.push(Input {
                 path,
                 blob,
@@ -100,7 +103,7 @@ pub fn working_inputs(root: &Path) -> Result<Vec<Input>, CommandError> {
         let Ok(bytes) = std::fs::read(&entry.path) else {
             continue;
         };
-        let blob = Git::blob_id(&bytes).map_err(|e| CommandError::new(e.to_string()))?;
+        let blob = Git::blob_id(&bytes)?;
         inputs.push(Input {
             path: entry.display,
             blob,
@@ -117,12 +120,12 @@ pub fn build(
     out: &Path,
     draft: bool,
 ) -> Result<site::BuildReport, CommandError> {
-    let now = crate::workflow::revise::now()
+    let now = crate::record::document::now()
         .parse::<toml::value::Datetime>()
         .ok()
         .and_then(|n| crate::record::document::instant(&n))
         .map_or(0, |(seconds, _)| seconds);
-    site::build(
+    Ok(site::build(
         inputs,
         &Options {
             config,
@@ -131,6 +134,5 @@ pub fn build(
             now,
             draft,
         },
-    )
-    .map_err(|e| CommandError::new(e.to_string()))
+    )?)
 }

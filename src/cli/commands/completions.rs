@@ -4,7 +4,9 @@
 use clap::CommandFactory;
 
 use crate::cli::error::{CommandError, Outcome};
-use crate::cli::{Cli, Ui};
+use std::io::Write;
+
+use crate::cli::{Cli, Ui, Workspace};
 
 /// Print a completion script for your shell.
 ///
@@ -20,10 +22,10 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-pub fn run(args: &Args, _ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, _ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "lede", &mut script);
-    super::man::print(&script)?;
+    ui.stdout().write_all(&script)?;
     Ok(Outcome::Success)
 }

@@ -3,15 +3,14 @@
 //! through review and publishing like any edit; a retraction replaces the
 //! published record with a tombstone saying why.
 
-use crate::cli::Ui;
-use crate::cli::commands::revision;
+use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::outln;
+use crate::cli::{Ui, Workspace};
 use crate::git::TreeEdit;
 use crate::newsroom::change::Change;
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
+use crate::record::document::now;
 use crate::record::model::Status;
-use crate::workflow::revise::now;
 use crate::workflow::states::{self, ACTION, ACTOR, REVISION, STORY};
 
 /// Append a dated correction to a story.
@@ -45,7 +44,7 @@ pub struct RetractArgs {
     pub reason: String,
 }
 
-pub fn correct(args: &CorrectArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn correct(ui: &Ui, ws: &Workspace, args: &CorrectArgs) -> Result<Outcome, CommandError> {
     if args.note.trim().is_empty() {
         return Err(CommandError::new("a correction needs a note")
             .hint("--note \"An earlier version said ...\""));
@@ -56,30 +55,26 @@ pub fn correct(args: &CorrectArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         Some(&args.note),
         &[(ACTION, "correct".to_owned()), (STORY, args.slug.clone())],
     );
-    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+    editing::run(ui, ws, &args.slug, !args.no_commit, &message, |editor| {
         editor.add_correction(&at, &args.note)
     })
 }
 
-pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn retract(ui: &Ui, ws: &Workspace, args: &RetractArgs) -> Result<Outcome, CommandError> {
     if args.reason.trim().is_empty() {
         return Err(CommandError::new("a retraction needs a reason").hint("--reason \"...\""));
     }
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
+    let root = ws.root()?;
+    let config = ws.config()?;
     let branch = config.publish.branch.clone();
-    let change_error = crate::cli::commands::init::change_error;
-    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
-    let mut change = Change::begin(&root, true).map_err(change_error)?;
+    let mut change = Change::begin(root, true)?;
     let git = change.git();
-    let actor = git.identity().map_err(git_error)?;
-    let story = super::review::current(&root, git, &args.slug)?;
+    let actor = git.identity()?;
+    let story = crate::workflow::step::committed_story(root, git, &args.slug)?;
     let file_name = format!("{}.toml", args.slug);
-    let tip = git.branch_tip(&branch).map_err(git_error)?;
+    let tip = git.branch_tip(&branch)?;
     let published = match &tip {
-        Some(tip) => git
-            .find_file_at(tip, "stories", &file_name)
-            .map_err(git_error)?,
+        Some(tip) => git.find_file_at(tip, "stories", &file_name)?,
         None => None,
     };
     let Some(published_path) = published else {
@@ -92,8 +87,7 @@ pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     };
     let tip = tip.unwrap_or_default();
     let published_text = git
-        .read_file_at(&tip, &published_path)
-        .map_err(git_error)?
+        .read_file_at(&tip, &published_path)?
         .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .unwrap_or_default();
     let published_table: Option<toml::Table> = toml::from_str(&published_text).ok();
@@ -108,7 +102,7 @@ pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         .unwrap_or(0)
         .max(0) as u64;
     if story.status == Status::Retracted && already_tombstone {
-        println!("{} is already retracted.", args.slug);
+        outln!(ui, "{} is already retracted.", args.slug)?;
         return Ok(Outcome::Success);
     }
     let at = now();
@@ -137,13 +131,10 @@ pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
                 (ACTOR, actor.to_string()),
             ],
         );
-        change
-            .git_write(|git| git.commit_to_branch(&branch, Some(&tip), &edit, &message))
-            .map_err(git_error)?;
+        change.git_write(|git| git.commit_to_branch(&branch, Some(&tip), &edit, &message))?;
         crate::workflow::publish::pause_point("tombstone");
     }
-    let mut editor = crate::record::edit::RecordEditor::parse(&story.text)
-        .map_err(|e| CommandError::new(e.to_string()))?;
+    let mut editor = crate::record::edit::RecordEditor::parse(&story.text)?;
     editor.set_top_text("status", "retracted");
     let message = states::message(
         &format!("retract: {}", args.slug),
@@ -158,15 +149,14 @@ pub fn retract(args: &RetractArgs, ui: &Ui) -> Result<Outcome, CommandError> {
             (ACTOR, actor.to_string()),
         ],
     );
-    change
-        .write(&story.path, editor.render().as_bytes())
-        .map_err(change_error)?;
-    change.finish(&message).map_err(change_error)?;
+    change.write(&story.path, editor.render().as_bytes())?;
+    change.finish(&message)?;
     if !ui.quiet {
-        println!(
+        outln!(
+            ui,
             "Retracted {}: the published record is now a retraction notice.",
             args.slug
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, out};
+use crate::cli::{Ui, Workspace};
 use crate::diff::compare::{self, CompareError, Selection, Side};
 use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::render::{TextStyle, render_json, render_markdown, render_stat, render_text};
 use crate::diff::word_diff::Granularity;
 use crate::git::Git;
-use crate::newsroom::config::Config;
 use crate::newsroom::layout::{self, Collection};
 
 /// Show what changed in stories, part by part and word by word.
@@ -85,7 +85,7 @@ impl From<WordDiff> for Granularity {
     }
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let format = args.format.unwrap_or(if ui.color_stdout {
         Format::Terminal
     } else {
@@ -100,12 +100,12 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let granularity = Granularity::from(args.word_diff);
     let (diffs, from, to) = match &args.files {
         Some(files) => (
-            diff_files(ui, files, granularity)?,
+            diff_files(ws, files, granularity)?,
             path_name(&files[0]),
             path_name(&files[1]),
         ),
         None => (
-            diff_sides(args, ui, granularity)?,
+            diff_sides(args, ws, granularity)?,
             args.from.clone(),
             args.to.clone(),
         ),
@@ -127,9 +127,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         Format::Json => render_json(&from, &to, &diffs),
         Format::Markdown => render_markdown(&from, &to, &diffs),
     };
-    print!("{output}");
+    out!(ui, "{output}")?;
     if diffs.is_empty() && !ui.quiet && matches!(format, Format::Terminal | Format::Plain) {
-        eprintln!("No differences between {from} and {to}.");
+        errln!(ui, "No differences between {from} and {to}.");
     }
     Ok(if args.exit_code && !diffs.is_empty() {
         Outcome::Problems
@@ -144,30 +144,30 @@ fn path_name(path: &Path) -> String {
 
 fn diff_sides(
     args: &Args,
-    ui: &Ui,
+    ws: &Workspace,
     granularity: Granularity,
 ) -> Result<Vec<RecordDiff>, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let git = Git::open(root)?;
     let side = |name: &str| {
-        compare::resolve_side(&git, &config, name).map_err(|error| match error {
-            CompareError::NothingPublished(_) => CommandError::new(error.to_string())
-                .hint("`lede publish <slug>` publishes an approved story"),
-            CompareError::Git(_) => CommandError::new(error.to_string()).hint(
+        compare::resolve_side(&git, config, name).map_err(|error| match error {
+            CompareError::NothingPublished(_) => {
+                CommandError::from(error).hint("`lede publish <slug>` publishes an approved story")
+            }
+            CompareError::Git(_) => CommandError::from(error).hint(
                 "a side is a git revision (commit, branch, tag, HEAD~2), `working` or `published`",
             ),
-            other => CommandError::new(other.to_string()),
+            other => CommandError::from(other),
         })
     };
     let from = side(&args.from)?;
     let to = side(&args.to)?;
-    let selection = selection(&root, ui, &args.targets)?;
-    let diffs = compare::compare(&root, &git, &from, &to, &selection, granularity)
-        .map_err(|e| CommandError::new(e.to_string()))?;
+    let selection = selection(root, ws, &args.targets)?;
+    let diffs = compare::compare(root, &git, &from, &to, &selection, granularity)?;
     for id in &selection.ids {
         let found = diffs.iter().any(|d| &d.id == id);
-        if !found && !exists(&root, &git, &from, id) && !exists(&root, &git, &to, id) {
+        if !found && !exists(root, &git, &from, id) && !exists(root, &git, &to, id) {
             return Err(CommandError::new(format!(
                 "there is no story or topic `{id}` in {} or {}",
                 from.describe(),
@@ -180,11 +180,11 @@ fn diff_sides(
 }
 
 /// Splits the named targets into ids and repository-relative paths.
-fn selection(root: &Path, ui: &Ui, targets: &[String]) -> Result<Selection, CommandError> {
+fn selection(root: &Path, ws: &Workspace, targets: &[String]) -> Result<Selection, CommandError> {
     let mut selection = Selection::default();
     for target in targets {
         if target.ends_with(".toml") || target.contains('/') {
-            let absolute = ui.cwd.join(target);
+            let absolute = ws.cwd().join(target);
             let absolute = absolute.canonicalize().unwrap_or(absolute);
             let relative = absolute.strip_prefix(root).map_err(|_| {
                 CommandError::new(format!(
@@ -223,12 +223,12 @@ fn exists(root: &Path, git: &Git, side: &Side, id: &str) -> bool {
 }
 
 fn diff_files(
-    ui: &Ui,
+    ws: &Workspace,
     files: &[PathBuf],
     granularity: Granularity,
 ) -> Result<Vec<RecordDiff>, CommandError> {
     let read = |path: &PathBuf| {
-        std::fs::read(ui.cwd.join(path))
+        std::fs::read(ws.cwd().join(path))
             .map_err(|error| CommandError::new(format!("cannot read {}: {error}", path.display())))
     };
     let (old, new) = (read(&files[0])?, read(&files[1])?);

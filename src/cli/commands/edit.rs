@@ -6,14 +6,12 @@
 //! is kept in a recovery file whose path is printed.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::check::schema::Schemas;
-use crate::cli::Ui;
-use crate::cli::commands::revision;
+use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::newsroom::stories::{self, Source};
 use crate::record::edit::EditError;
 use crate::record::model::Story;
@@ -50,13 +48,14 @@ pub struct Args {
     pub no_commit: bool,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let slug = args.slug.as_str();
     let commit = !args.no_commit;
     if let Some(headline) = &args.headline {
         let headline = headline.trim().to_owned();
-        return revision::run(
+        return editing::run(
             ui,
+            ws,
             slug,
             commit,
             &format!("edit: {slug} (headline)"),
@@ -66,15 +65,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             },
         );
     }
-    let root = layout::discover(&ui.cwd)?;
-    let (path, text) = stories::story_text(&root, slug, &Source::WorkingTree)
-        .map_err(|e| CommandError::new(e.to_string()).hint("`lede list` shows the slugs"))?;
+    let root = ws.root()?;
+    let (path, text) = stories::story_text(root, slug, &Source::WorkingTree)
+        .map_err(|e| CommandError::from(e).hint("`lede list` shows the slugs"))?;
     if args.section.is_none() && args.faq.is_none() {
         // The whole record, which need not read as a story: this is how a
         // broken record is fixed. The edited text replaces it.
         return edit_part(
             ui,
-            &root,
+            ws,
             slug,
             commit,
             &format!("edit: {slug}"),
@@ -111,7 +110,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         let id = id.clone();
         return edit_part(
             ui,
-            &root,
+            ws,
             slug,
             commit,
             &format!("edit: {slug} (section {id})"),
@@ -139,7 +138,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         let id = id.clone();
         edit_part(
             ui,
-            &root,
+            ws,
             slug,
             commit,
             &format!("edit: {slug} (faq {id})"),
@@ -165,7 +164,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 #[allow(clippy::too_many_arguments)]
 fn edit_part(
     ui: &Ui,
-    root: &Path,
+    ws: &Workspace,
     slug: &str,
     commit: bool,
     message: &str,
@@ -173,36 +172,39 @@ fn edit_part(
     extension: &str,
     apply: impl Fn(&mut crate::record::edit::RecordEditor, &str) -> Result<(), EditError>,
 ) -> Result<Outcome, CommandError> {
-    let config = Config::load(root)?;
-    let schemas = Schemas::load(root)?;
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let schemas = ws.schemas()?;
     let mut text = current.clone();
     loop {
-        let Some(edited) = edit_text(&text, extension)? else {
+        let Some(edited) = edit_text(ui, &text, extension)? else {
             return unchanged(ui);
         };
         text = edited;
         if text == current {
             return unchanged(ui);
         }
-        let result = revise::revise(root, &config, &schemas, slug, commit, message, |editor| {
+        let result = revise::revise(root, config, schemas, slug, commit, message, |editor| {
             apply(editor, &text)
         });
         match result {
             Ok(revised) => {
-                revision::report(ui, slug, message, &revised);
+                editing::report(ui, slug, message, &revised)?;
                 return Ok(Outcome::Success);
             }
             Err(ReviseError::Invalid {
                 path,
                 text: record,
                 diagnostics,
-            }) => revision::show_problems(ui, &path, &record, &diagnostics),
-            Err(ReviseError::Edit { source, .. }) => eprintln!("{source}"),
-            Err(error) => {
-                return Err(CommandError::new(error.to_string()).hint("nothing was changed"));
+            }) => {
+                // Not `?`: the edited text is kept below even when the
+                // problems cannot be printed.
+                let _ = editing::show_problems(ui, &path, &record, &diagnostics);
             }
+            Err(ReviseError::Edit { source, .. }) => errln!(ui, "{source}"),
+            Err(error) => return Err(CommandError::from(error)),
         }
-        if !edit_again(root, slug, &text, "Edit it again?") {
+        if !edit_again(ui, root, slug, &text, "Edit it again?") {
             return Ok(Outcome::Problems);
         }
     }
@@ -211,7 +213,7 @@ fn edit_part(
 /// After a text that would make the story invalid: whether to open the
 /// editor again, asked on a terminal. When not, the text is kept in a
 /// recovery file and its path printed.
-fn edit_again(root: &Path, slug: &str, text: &str, prompt: &str) -> bool {
+fn edit_again(ui: &Ui, root: &Path, slug: &str, text: &str, prompt: &str) -> bool {
     let again = std::io::stdin().is_terminal()
         && dialoguer::Confirm::new()
             .with_prompt(prompt)
@@ -219,8 +221,9 @@ fn edit_again(root: &Path, slug: &str, text: &str, prompt: &str) -> bool {
             .interact()
             .unwrap_or(false);
     if !again {
-        let kept = keep(root, slug, text);
-        eprintln!(
+        let kept = crate::newsroom::fs::keep_unsaved(root, slug, text);
+        errln!(
+            ui,
             "Nothing was written. Your text is kept in {}",
             kept.display()
         );
@@ -230,14 +233,14 @@ fn edit_again(root: &Path, slug: &str, text: &str, prompt: &str) -> bool {
 
 fn unchanged(ui: &Ui) -> Result<Outcome, CommandError> {
     if !ui.quiet {
-        println!("No changes.");
+        outln!(ui, "No changes.")?;
     }
     Ok(Outcome::Success)
 }
 
 /// Text edited in $VISUAL/$EDITOR, or typed on the terminal when neither is
 /// set. `None` when the editor was left without saving.
-fn edit_text(text: &str, extension: &str) -> Result<Option<String>, CommandError> {
+fn edit_text(ui: &Ui, text: &str, extension: &str) -> Result<Option<String>, CommandError> {
     let has_editor = ["VISUAL", "EDITOR"]
         .iter()
         .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
@@ -257,8 +260,11 @@ fn edit_text(text: &str, extension: &str) -> Result<Option<String>, CommandError
                 .hint("nothing was changed"),
         );
     }
-    eprintln!("No $EDITOR is set. The current text:\n\n{text}\n");
-    eprintln!("Type the new text; end with a line holding only a dot (.), or Ctrl-D.");
+    errln!(ui, "No $EDITOR is set. The current text:\n\n{text}\n");
+    errln!(
+        ui,
+        "Type the new text; end with a line holding only a dot (.), or Ctrl-D."
+    );
     let mut lines = Vec::new();
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| CommandError::new(format!("cannot read the text: {e}")))?;
@@ -271,21 +277,4 @@ fn edit_text(text: &str, extension: &str) -> Result<Option<String>, CommandError
         return Ok(None);
     }
     Ok(Some(lines.join("\n") + "\n"))
-}
-
-/// Keeps text that could not be saved in the story, and returns where.
-pub fn keep(root: &Path, slug: &str, text: &str) -> PathBuf {
-    let dir = root.join(".git").join("lede-recovery");
-    let stamp = crate::workflow::revise::now().replace(':', "");
-    let path = dir.join(format!("{slug}-{stamp}.txt"));
-    let _ = std::fs::create_dir_all(&dir);
-    match crate::newsroom::fs::write_atomic(&path, text.as_bytes()) {
-        Ok(()) => path,
-        Err(_) => {
-            // The repository cannot take it; the temporary directory can.
-            let fallback = std::env::temp_dir().join(format!("lede-{slug}-{stamp}.txt"));
-            let _ = std::fs::write(&fallback, text);
-            fallback
-        }
-    }
 }

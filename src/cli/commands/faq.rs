@@ -1,8 +1,8 @@
 //! `lede add faq` and `lede rm faq`: one FAQ entry in or out of a story.
 
-use crate::cli::Ui;
-use crate::cli::commands::revision;
+use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::{Ui, Workspace};
 
 /// Add a FAQ entry to a story.
 ///
@@ -49,8 +49,8 @@ pub struct RmArgs {
     pub no_commit: bool,
 }
 
-pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    let interactive = revision::can_ask(args.no_input);
+pub fn add(ui: &Ui, ws: &Workspace, args: &AddArgs) -> Result<Outcome, CommandError> {
+    let interactive = editing::can_ask(args.no_input);
     let missing: Vec<&str> = [
         (args.question.is_none(), "--question"),
         (args.answer.is_none(), "--answer"),
@@ -58,7 +58,7 @@ pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     .into_iter()
     .filter_map(|(absent, flag)| absent.then_some(flag))
     .collect();
-    revision::require_answers("lede add faq", &missing, interactive)?;
+    editing::require_answers("lede add faq", &missing, interactive)?;
     let question = match &args.question {
         Some(question) => question.trim().to_owned(),
         None => ask("Question")?,
@@ -72,7 +72,7 @@ pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         None => id_from(&question),
     };
     let message = format!("edit: {} (faq {id})", args.slug);
-    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+    editing::run(ui, ws, &args.slug, !args.no_commit, &message, |editor| {
         let mut unique = id.clone();
         let existing = editor.faq_ids()?;
         let mut n = 2;
@@ -84,9 +84,9 @@ pub fn add(args: &AddArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     })
 }
 
-pub fn rm(args: &RmArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn rm(ui: &Ui, ws: &Workspace, args: &RmArgs) -> Result<Outcome, CommandError> {
     let message = format!("edit: {} (remove faq {})", args.slug, args.id);
-    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+    editing::run(ui, ws, &args.slug, !args.no_commit, &message, |editor| {
         editor.remove_faq(&args.id)
     })
 }
@@ -160,7 +160,11 @@ pub struct AddSectionArgs {
     pub no_commit: bool,
 }
 
-pub fn add_section(args: &AddSectionArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn add_section(
+    ui: &Ui,
+    ws: &Workspace,
+    args: &AddSectionArgs,
+) -> Result<Outcome, CommandError> {
     let missing: Vec<&str> = [
         (args.title.is_none(), "--title"),
         (args.body.is_none(), "--body"),
@@ -168,10 +172,10 @@ pub fn add_section(args: &AddSectionArgs, ui: &Ui) -> Result<Outcome, CommandErr
     .into_iter()
     .filter_map(|(absent, flag)| absent.then_some(flag))
     .collect();
-    revision::require_answers(
+    editing::require_answers(
         "lede add section",
         &missing,
-        revision::can_ask(args.no_input),
+        editing::can_ask(args.no_input),
     )?;
     let title = match &args.title {
         Some(title) => title.trim().to_owned(),
@@ -187,7 +191,7 @@ pub fn add_section(args: &AddSectionArgs, ui: &Ui) -> Result<Outcome, CommandErr
     };
     let id = args.id.clone().unwrap_or_else(|| id_from(&title));
     let message = format!("edit: {} (section {id})", args.slug);
-    revision::run(ui, &args.slug, !args.no_commit, &message, |editor| {
+    editing::run(ui, ws, &args.slug, !args.no_commit, &message, |editor| {
         editor.add_section(&id, &title, &body)
     })
 }

@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::newsroom::layout::{self, EntryKind};
 
 /// Give records the canonical layout.
@@ -30,12 +31,12 @@ pub struct Args {
     pub no_commit: bool,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
     let entries = if args.paths.is_empty() {
-        layout::walk_records(&root)?
+        layout::walk_records(root)?
     } else {
-        layout::resolve_paths(&root, &ui.cwd, &args.paths)?
+        layout::resolve_paths(root, ws.cwd(), &args.paths)?
     };
     let mut changed: Vec<(String, String)> = Vec::new();
     let mut unreadable = 0;
@@ -52,7 +53,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         let text = match std::fs::read_to_string(&entry.path) {
             Ok(text) => text,
             Err(error) => {
-                eprintln!("lede: cannot read {}: {error}", entry.display);
+                errln!(ui, "lede: cannot read {}: {error}", entry.display);
                 unreadable += 1;
                 continue;
             }
@@ -61,9 +62,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Ok(formatted) if formatted != text => changed.push((entry.display.clone(), formatted)),
             Ok(_) => {}
             Err(error) => {
-                eprintln!(
+                errln!(
+                    ui,
                     "lede: {} is not valid TOML and was left as it is ({error}); `lede validate {}` shows where",
-                    entry.display, entry.display
+                    entry.display,
+                    entry.display
                 );
                 unreadable += 1;
             }
@@ -71,10 +74,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     }
     if args.check {
         for (path, _) in &changed {
-            println!("{path}");
+            outln!(ui, "{path}")?;
         }
         if !ui.quiet {
-            eprintln!(
+            errln!(
+                ui,
                 "{} of {} records are not in the canonical layout.",
                 changed.len(),
                 entries.len()
@@ -89,7 +93,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     }
     if changed.is_empty() {
         if !ui.quiet {
-            eprintln!("All {} records are in the canonical layout.", entries.len());
+            errln!(
+                ui,
+                "All {} records are in the canonical layout.",
+                entries.len()
+            );
         }
         return Ok(if unreadable > 0 {
             Outcome::Problems
@@ -97,9 +105,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Outcome::Success
         });
     }
-    let error = crate::cli::commands::init::change_error;
+    let error = CommandError::from;
     let mut change =
-        crate::newsroom::change::Change::begin(&root, !args.no_commit).map_err(error)?;
+        crate::newsroom::change::Change::begin(root, !args.no_commit).map_err(error)?;
     for (path, text) in &changed {
         change.write(path, text.as_bytes()).map_err(error)?;
     }
@@ -110,10 +118,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let commit = change.finish(&message).map_err(error)?;
     if !ui.quiet {
         for (path, _) in &changed {
-            println!("formatted {path}");
+            outln!(ui, "formatted {path}")?;
         }
         if let Some(id) = commit {
-            println!("{message} ({})", &id[..12.min(id.len())]);
+            outln!(ui, "{message} ({})", &id[..12.min(id.len())])?;
         }
     }
     Ok(if unreadable > 0 {

@@ -14,8 +14,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{out, outln};
+use crate::cli::{Ui, Workspace};
 use crate::diff::record_diff::{Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
@@ -39,19 +40,19 @@ pub struct Args {
     pub git_args: Vec<String>,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     if let Some(file) = &args.textconv {
-        let bytes = std::fs::read(ui.cwd.join(file)).map_err(|error| {
+        let bytes = std::fs::read(ws.cwd().join(file)).map_err(|error| {
             CommandError::new(format!("cannot read {}: {error}", file.display()))
         })?;
-        print!("{}", textconv(&bytes));
+        out!(ui, "{}", textconv(&bytes))?;
         return Ok(Outcome::Success);
     }
     let git_args = &args.git_args;
     match git_args.len() {
         // An unmerged path: git has nothing to compare yet.
         1 => {
-            println!("* Unmerged path {}", git_args[0]);
+            outln!(ui, "* Unmerged path {}", git_args[0])?;
             return Ok(Outcome::Success);
         }
         7 | 9 => {}
@@ -70,7 +71,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         if file == "/dev/null" {
             return Ok(None);
         }
-        std::fs::read(ui.cwd.join(file))
+        std::fs::read(ws.cwd().join(file))
             .map(Some)
             .map_err(|error| CommandError::new(format!("cannot read {file}: {error}")))
     };
@@ -112,14 +113,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     };
     let header = format!("diff --lede a/{old_path} b/{new_path}");
     if color {
-        println!("\x1b[1m{header}\x1b[0m");
+        outln!(ui, "\x1b[1m{header}\x1b[0m")?;
     } else {
-        println!("{header}");
+        outln!(ui, "{header}")?;
     }
     if diff.is_empty() {
-        println!("  (no change to the record's content: only layout or comments)");
+        outln!(
+            ui,
+            "  (no change to the record's content: only layout or comments)"
+        )?;
     } else {
-        print!("{}", render_text(std::slice::from_ref(&diff), style));
+        out!(ui, "{}", render_text(std::slice::from_ref(&diff), style))?;
     }
     Ok(Outcome::Success)
 }

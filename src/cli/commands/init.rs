@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::outln;
+use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::change::Change;
 use crate::newsroom::scaffold;
@@ -30,12 +31,12 @@ pub struct Args {
     pub no_commit: bool,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = ui.cwd.join(&args.dir);
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.cwd().join(&args.dir);
     // Who will commit is checked before anything exists, so that a refusal
     // leaves no half-made newsroom behind.
     if !args.no_commit && !root.join(".git").exists() {
-        Git::default_identity().map_err(change_error)?;
+        Git::default_identity()?;
     }
     std::fs::create_dir_all(&root)
         .map_err(|e| CommandError::new(format!("cannot create {}: {e}", root.display())))?;
@@ -54,21 +55,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         ))
         .hint("nothing was changed; use --force to overwrite these files"));
     }
-    let (git, created) = Git::open_or_init(&root).map_err(change_error)?;
-    let mut change = Change::with_git(&root, git, !args.no_commit).map_err(change_error)?;
+    let (git, created) = Git::open_or_init(&root)?;
+    let mut change = Change::with_git(&root, git, !args.no_commit)?;
     for (path, contents) in &files {
-        change
-            .write(path, contents.as_bytes())
-            .map_err(change_error)?;
+        change.write(path, contents.as_bytes())?;
     }
-    let commit = change
-        .finish("init: new lede newsroom")
-        .map_err(change_error)?;
+    let commit = change.finish("init: new lede newsroom")?;
     // The drivers .gitattributes names live in this clone's .git/config.
     Git::open(&root)
         .and_then(|git| super::setup::register(&git))
         .map_err(|e| {
-            CommandError::new(e.to_string()).hint("run `lede setup` to register lede's git drivers")
+            CommandError::from(e).hint("run `lede setup` to register lede's git drivers")
         })?;
     if !ui.quiet {
         let place = if created {
@@ -76,25 +73,23 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         } else {
             "repository"
         };
-        println!("Created a lede newsroom in {} ({place}).", root.display());
+        outln!(
+            ui,
+            "Created a lede newsroom in {} ({place}).",
+            root.display()
+        )?;
         match commit {
-            Some(id) => println!("Committed as {}.", &id[..12.min(id.len())]),
-            None => println!("The files are not committed (--no-commit)."),
+            Some(id) => outln!(ui, "Committed as {}.", &id[..12.min(id.len())])?,
+            None => outln!(ui, "The files are not committed (--no-commit).")?,
         }
-        println!(
+        outln!(
+            ui,
             "Registered lede's git drivers: `git diff` shows stories word by word, and merges combine them part by part."
-        );
-        println!("Next: add topics in topics/ and stories in stories/, then run `lede validate`.");
+        )?;
+        outln!(
+            ui,
+            "Next: add topics in topics/ and stories in stories/, then run `lede validate`."
+        )?;
     }
     Ok(Outcome::Success)
-}
-
-pub fn change_error(error: impl Into<crate::newsroom::change::ChangeError>) -> CommandError {
-    let error = error.into();
-    let message = CommandError::new(error.to_string());
-    if error.changed_nothing() {
-        message.hint("nothing was changed")
-    } else {
-        message
-    }
 }

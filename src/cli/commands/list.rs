@@ -3,9 +3,9 @@
 use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::layout;
+use crate::cli::ui::{errln, out};
+use crate::cli::{Ui, Workspace};
 use crate::newsroom::stories::{self, Source, StoryFile};
 use crate::record::model::Status;
 
@@ -78,16 +78,15 @@ struct Listed<'a> {
     updated: String,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
     let source = match &args.rev {
         Some(rev) => Source::Revision(rev.clone()),
         None => Source::WorkingTree,
     };
-    let (stories, unreadable) =
-        stories::stories(&root, &source).map_err(|e| CommandError::new(e.to_string()))?;
+    let (stories, unreadable) = stories::stories(root, &source)?;
     for problem in &unreadable {
-        eprintln!("lede: skipped {}: {}", problem.path, problem.reason);
+        errln!(ui, "lede: skipped {}: {}", problem.path, problem.reason);
     }
     let mut selected: Vec<&StoryFile> = stories
         .iter()
@@ -133,9 +132,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
         Format::Table => table(&listed),
     };
-    print!("{output}");
+    out!(ui, "{output}")?;
     if !ui.quiet && args.format == Format::Table {
-        eprintln!(
+        errln!(
+            ui,
             "{} of {} stories.",
             listed.len(),
             stories.len() + unreadable.len()

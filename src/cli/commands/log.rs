@@ -5,15 +5,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::out;
+use crate::cli::{Ui, Workspace};
 use crate::diff::compare::published_branch;
 use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
 use crate::git::{FileRef, Git, Touch};
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
 use crate::record::document::format_instant;
 
 /// Show a story's history.
@@ -78,24 +77,18 @@ pub struct Transition {
     pub to: Option<String>,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let git = Git::open(root)?;
     let file_name = format!("{}.toml", args.slug);
-    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
     let mut entries = Vec::new();
-    for touch in git
-        .history(&args.rev, "stories", &file_name)
-        .map_err(git_error)?
-    {
+    for touch in git.history(&args.rev, "stories", &file_name)? {
         entries.push(entry(&git, touch, "working", args.patch, &args.slug)?);
     }
-    let branch = published_branch(&config);
+    let branch = published_branch(config);
     if git.has_branch(&branch) {
-        let published = git
-            .history(&format!("refs/heads/{branch}"), "stories", &file_name)
-            .map_err(git_error)?;
+        let published = git.history(&format!("refs/heads/{branch}"), "stories", &file_name)?;
         for touch in published {
             // The published branch may share history with the working one.
             if entries.iter().any(|entry| entry.commit == touch.commit.id) {
@@ -122,7 +115,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
         Format::Text => render(&entries, ui.color_stdout),
     };
-    print!("{output}");
+    out!(ui, "{output}")?;
     Ok(Outcome::Success)
 }
 
@@ -138,9 +131,7 @@ fn entry(
         let Some(blob) = &file.blob else {
             return Ok(None);
         };
-        let bytes = git
-            .read_blob(blob)
-            .map_err(|e| CommandError::new(e.to_string()))?;
+        let bytes = git.read_blob(blob)?;
         Ok(Some((file.path.clone(), bytes)))
     };
     let old = read(&touch.old)?;

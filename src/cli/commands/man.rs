@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 
 use crate::cli::error::{CommandError, Outcome};
-use crate::cli::{Cli, Ui};
+use crate::cli::ui::outln;
+use crate::cli::{Cli, Ui, Workspace};
 
 /// Print lede's manual page, or write one page per command.
 ///
@@ -22,17 +23,17 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
     let Some(out) = &args.out else {
-        print(&render(&command)?)?;
+        ui.stdout().write_all(&render(&command)?)?;
         return Ok(Outcome::Success);
     };
     let out = if out.is_absolute() {
         out.clone()
     } else {
-        ui.cwd.join(out)
+        ws.cwd().join(out)
     };
     std::fs::create_dir_all(&out)
         .map_err(|e| CommandError::new(format!("cannot create {}: {e}", out.display())))?;
@@ -40,7 +41,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     write_pages(&command, &out, &mut written)?;
     if !ui.quiet {
         for path in &written {
-            println!("{}", path.display());
+            outln!(ui, "{}", path.display())?;
         }
     }
     Ok(Outcome::Success)
@@ -74,15 +75,4 @@ fn write_pages(
         write_pages(sub, out, written)?;
     }
     Ok(())
-}
-
-/// Writes generated text to standard output; a closed pipe (`| head`)
-/// is not an error.
-pub fn print(bytes: &[u8]) -> Result<(), CommandError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(error) => Err(CommandError::new(format!("cannot write: {error}"))),
-    }
 }

@@ -14,8 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::errln;
+use crate::cli::{Ui, Workspace};
 use crate::diff::merge::{Merged, merge};
 
 /// Git plumbing: merges a story file part by part.
@@ -38,8 +39,8 @@ pub struct Args {
     pub path: Option<String>,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let resolve = |path: &Path| ui.cwd.join(path);
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let resolve = |path: &Path| ws.cwd().join(path);
     let (base, ours, theirs) = (
         resolve(&args.base),
         resolve(&args.ours),
@@ -67,7 +68,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
         Merged::Conflicts(parts) => {
             if !ui.quiet {
-                eprintln!(
+                errln!(
+                    ui,
                     "lede: both sides changed {} of {name} differently; git's line merge decides",
                     parts.join(", ")
                 );
@@ -75,7 +77,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
         Merged::Unsupported(reason) => {
             if !ui.quiet {
-                eprintln!("lede: {name}: {reason}; git's line merge decides");
+                errln!(ui, "lede: {name}: {reason}; git's line merge decides");
             }
         }
     }

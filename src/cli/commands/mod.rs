@@ -18,7 +18,6 @@ pub mod new;
 pub mod preview;
 pub mod publish;
 pub mod review;
-pub mod revision;
 pub mod schedule;
 pub mod setup;
 pub mod show;

@@ -12,9 +12,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::check::schema::Schemas;
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::prompt::{Cancelled, Prompter, Terminal};
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::config::Config;
 use crate::newsroom::layout::{self, Collection, EntryKind};
@@ -62,10 +63,10 @@ pub struct Args {
     pub no_commit: bool,
 }
 
-struct Context {
+struct Context<'a> {
     root: PathBuf,
-    config: Config,
-    schemas: Schemas,
+    config: &'a Config,
+    schemas: &'a Schemas,
     now: String,
     /// Read once: every answer is checked against them.
     topics: crate::check::validate::KnownTopics,
@@ -75,7 +76,7 @@ struct Context {
     new_topics: Vec<(String, String, String)>,
 }
 
-impl Context {
+impl Context<'_> {
     fn path_for(&self, slug: &str) -> String {
         format!("stories/{}/{slug}.toml", &self.now[..4])
     }
@@ -111,8 +112,8 @@ impl Context {
     fn check(&self, path: &str, text: &str) -> Vec<Diagnostic> {
         crate::check::validate::check_text_against(
             &self.root,
-            &self.config,
-            &self.schemas,
+            self.config,
+            self.schemas,
             &self.topics,
             path,
             text,
@@ -122,7 +123,7 @@ impl Context {
     /// Keeps the draft so far (after editor text was written into it).
     fn keep(&mut self, draft: &Draft) {
         let slug = draft.slug.clone().unwrap_or_else(|| "new-story".into());
-        self.recovery = Some(crate::cli::commands::edit::keep(
+        self.recovery = Some(crate::newsroom::fs::keep_unsaved(
             &self.root,
             &slug,
             &draft.render(&self.now),
@@ -134,22 +135,18 @@ fn cancelled() -> CommandError {
     CommandError::new("cancelled; nothing was written")
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let schemas = Schemas::load(&root)?;
-    let git = Git::open(&root).map_err(crate::cli::commands::init::change_error)?;
-    git.check_ready()
-        .map_err(crate::cli::commands::init::change_error)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let schemas = ws.schemas()?;
+    let git = Git::open(root).map_err(CommandError::from)?;
+    git.check_ready().map_err(CommandError::from)?;
     let author = if args.no_commit {
         git.identity().ok()
     } else {
-        Some(
-            git.identity()
-                .map_err(crate::cli::commands::init::change_error)?,
-        )
+        Some(git.identity().map_err(CommandError::from)?)
     };
-    let interactive = crate::cli::commands::revision::can_ask(args.no_input);
+    let interactive = crate::cli::editing::can_ask(args.no_input);
 
     let mut draft = Draft {
         slug: args.slug.clone(),
@@ -166,7 +163,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 .map_err(|e| CommandError::new(format!("cannot read the draft from stdin: {e}")))?;
             text
         } else {
-            std::fs::read_to_string(ui.cwd.join(from))
+            std::fs::read_to_string(ws.cwd().join(from))
                 .map_err(|e| CommandError::new(format!("cannot read {}: {e}", from.display())))?
         };
         draft.merge_toml(&text).map_err(|e| {
@@ -191,17 +188,17 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     }
 
     let mut context = Context {
-        root: root.clone(),
+        root: root.to_path_buf(),
         config,
         schemas,
-        now: crate::workflow::revise::now(),
-        topics: crate::check::validate::KnownTopics::read(&root)?,
+        now: crate::record::document::now(),
+        topics: crate::check::validate::KnownTopics::read(root)?,
         recovery: None,
         new_topics: Vec::new(),
     };
 
     if !interactive {
-        let missing = missing_answers(&draft, &plan, &context.config);
+        let missing = missing_answers(&draft, &plan, context.config);
         if !missing.is_empty() {
             return Err(
                 CommandError::new(format!("lede new needs {}", missing.join(", ")))
@@ -215,7 +212,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let slug = draft.slug.clone().unwrap_or_default();
     let path = context.path_for(&slug);
     let text = draft.render(&context.now);
-    let taken = layout::walk_records(&root)?
+    let taken = layout::walk_records(root)?
         .into_iter()
         .filter(|e| e.kind == EntryKind::Record(Collection::Story))
         .any(|e| e.stem() == slug);
@@ -231,9 +228,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         .filter(|d| !context.is_new_topic(d))
         .collect();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        crate::cli::commands::revision::show_problems(ui, &path, &text, &diagnostics);
-        let kept = crate::cli::commands::edit::keep(&root, &slug, &text);
-        eprintln!(
+        // Kept first: the text must be safe even if printing fails.
+        let kept = crate::newsroom::fs::keep_unsaved(root, &slug, &text);
+        crate::cli::editing::show_problems(ui, &path, &text, &diagnostics)?;
+        errln!(
+            ui,
             "The story is not valid; nothing was written. It is kept in {}",
             kept.display()
         );
@@ -246,7 +245,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 e.message
             ))
         })?;
-        eprintln!("\n{}", crate::cli::commands::show::render(&story));
+        errln!(ui, "\n{}", crate::cli::commands::show::render(&story));
         let save = dialoguer::Confirm::new()
             .with_prompt(format!("Save this story as {path}?"))
             .default(true)
@@ -255,8 +254,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             .flatten()
             .unwrap_or(false);
         if !save {
-            let kept = crate::cli::commands::edit::keep(&root, &slug, &text);
-            eprintln!(
+            let kept = crate::newsroom::fs::keep_unsaved(root, &slug, &text);
+            errln!(
+                ui,
                 "Nothing was written. The story is kept in {}",
                 kept.display()
             );
@@ -270,19 +270,15 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         .map(|(_, topic_path, topic_text)| (topic_path.as_str(), topic_text.as_str()))
         .collect();
     files.push((&path, &text));
-    let commit = crate::cli::commands::revision::create(
-        &root,
-        &files,
-        !args.no_commit,
-        &format!("new: {slug}"),
-    )?;
+    let commit =
+        crate::cli::editing::create(root, &files, !args.no_commit, &format!("new: {slug}"))?;
     if let Some(recovery) = &context.recovery {
         let _ = std::fs::remove_file(recovery);
     }
     if !ui.quiet {
         match commit {
-            Some(id) => println!("new: {slug} ({}) in {path}", &id[..12.min(id.len())]),
-            None => println!("Wrote {path} (not committed)."),
+            Some(id) => outln!(ui, "new: {slug} ({}) in {path}", &id[..12.min(id.len())])?,
+            None => outln!(ui, "Wrote {path} (not committed).")?,
         }
     }
     Ok(Outcome::Success)
@@ -333,7 +329,7 @@ fn stop(_: Cancelled) -> CommandError {
 /// A line of text, asked until the story's rules accept it.
 fn ask_line(
     ask: &mut dyn Prompter,
-    context: &Context,
+    context: &Context<'_>,
     draft: &mut Draft,
     prompt: &str,
     initial: Option<String>,
@@ -354,7 +350,7 @@ fn ask_line(
 /// Asks for everything the draft lacks, checking each answer.
 fn ask_everything(
     ask: &mut dyn Prompter,
-    context: &mut Context,
+    context: &mut Context<'_>,
     draft: &mut Draft,
     plan: &[SectionPlan],
 ) -> Result<(), CommandError> {
@@ -457,7 +453,7 @@ const TOPIC_KINDS: [&str; 6] = [
 
 fn ask_topics(
     ask: &mut dyn Prompter,
-    context: &mut Context,
+    context: &mut Context<'_>,
     draft: &mut Draft,
 ) -> Result<(), CommandError> {
     let ids: Vec<String> = layout::walk_records(&context.root)?
@@ -530,7 +526,7 @@ fn ask_topics(
 
 fn ask_sources(
     ask: &mut dyn Prompter,
-    context: &mut Context,
+    context: &mut Context<'_>,
     draft: &mut Draft,
     id: &str,
 ) -> Result<(), CommandError> {
@@ -568,7 +564,7 @@ fn ask_sources(
 
 fn ask_faq(
     ask: &mut dyn Prompter,
-    context: &mut Context,
+    context: &mut Context<'_>,
     draft: &mut Draft,
 ) -> Result<(), CommandError> {
     while ask.confirm("Add a FAQ entry?", false).map_err(stop)? {
@@ -602,7 +598,7 @@ fn ask_faq(
 
 /// After a text that breaks a rule: the editor again, with the text as it
 /// was left, or stop (the text stays in the recovery file).
-fn again_or_stop(ask: &mut dyn Prompter, context: &Context) -> Result<(), CommandError> {
+fn again_or_stop(ask: &mut dyn Prompter, context: &Context<'_>) -> Result<(), CommandError> {
     if ask.confirm("Edit the text again?", true).unwrap_or(false) {
         return Ok(());
     }
@@ -624,7 +620,7 @@ mod tests {
     const LONG: &str = "The accords were brokered by the United States in 2020. They set up formal relations between Israel and three Arab states, and Kazakhstan now says it will join them, which officials in Washington present as new momentum for agreements that stalled during the war in Gaza.";
 
     /// A copy of the sample newsroom in a temporary git repository.
-    fn newsroom() -> (tempfile::TempDir, Context) {
+    fn newsroom() -> (tempfile::TempDir, Context<'static>) {
         let dir = tempfile::tempdir().unwrap();
         let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         for sub in ["schemas", "topics", "stories/2025"] {
@@ -639,8 +635,9 @@ mod tests {
         let root = dir.path().to_owned();
         let context = Context {
             topics: crate::check::validate::KnownTopics::read(&root).unwrap(),
-            config: Config::load(&root).unwrap(),
-            schemas: Schemas::load(&root).unwrap(),
+            // Leaked: a test's context lives as long as the test.
+            config: Box::leak(Box::new(Config::load(&root).unwrap())),
+            schemas: Box::leak(Box::new(Schemas::load(&root).unwrap())),
             root,
             now: "2025-11-20T08:00:00Z".into(),
             recovery: None,
@@ -649,7 +646,7 @@ mod tests {
         (dir, context)
     }
 
-    fn plan(context: &Context) -> Vec<SectionPlan> {
+    fn plan(context: &Context<'_>) -> Vec<SectionPlan> {
         section_plan(context.schemas.story.raw())
     }
 
@@ -761,9 +758,9 @@ mod tests {
         let plan = plan(&context);
         let error = ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap_err();
         assert!(
-            error.message.contains("nothing was written"),
+            error.message().contains("nothing was written"),
             "{}",
-            error.message
+            error.message()
         );
         let kept = context.recovery.expect("the text is kept");
         assert!(
@@ -817,7 +814,7 @@ mod tests {
             let mut draft = Draft::default();
             let plan = plan(&context);
             let error = ask_everything(&mut script, &mut context, &mut draft, &plan).unwrap_err();
-            assert!(error.message.contains("cancelled"), "{}", error.message);
+            assert!(error.message().contains("cancelled"), "{}", error.message());
         }
     }
 }

@@ -10,8 +10,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::config::Config;
 use crate::newsroom::layout;
@@ -34,18 +35,15 @@ pub struct Args {
     pub working: bool,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).map_err(|error| {
         CommandError::new(format!("cannot listen on 127.0.0.1:{}: {error}", args.port))
             .hint("choose another port with --port")
     })?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| CommandError::new(e.to_string()))?
-        .port();
+    let port = listener.local_addr()?.port();
     let base_url = format!("http://127.0.0.1:{port}/");
-    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+    let git = Git::open(root)?;
     let out =
         git.git_dir()
             .join("lede-preview")
@@ -55,7 +53,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     let working = args.working;
     let rebuild = {
         let out = out.clone();
+        let ui = ui.clone();
         move |root: &Path| -> Result<(), CommandError> {
+            // Read anew for every build, so that an edit of lede.toml shows.
             let mut config = Config::load(root)?;
             config.site.base_url = base_url.clone();
             let inputs = if working {
@@ -64,30 +64,37 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
                 super::build::published_inputs(root, &config)?
             };
             let report = super::build::build(root, &config, &inputs, &out, working)?;
-            eprintln!(
+            errln!(
+                ui,
                 "Built {} stories ({} files written, {} unchanged).",
-                report.stories, report.written, report.unchanged
+                report.stories,
+                report.written,
+                report.unchanged
             );
             Ok(())
         }
     };
     // What the first build is made of, taken before it: an edit made
     // while it runs, or before the watcher below starts, is still seen.
-    let config_branch = Config::load(&root)
+    let config_branch = Config::load(root)
         .map(|c| c.publish.branch)
         .unwrap_or_else(|_| "published".into());
-    let built_from = source_state(&root, working, &config_branch);
-    rebuild(&root)?;
+    let built_from = source_state(root, working, &config_branch);
+    rebuild(root)?;
     let what = if args.working {
         "the working tree (drafts included)"
     } else {
         "the published branch"
     };
-    println!("Serving {what} at http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    let _ = std::io::stdout().flush();
+    outln!(
+        ui,
+        "Serving {what} at http://127.0.0.1:{port}/ (Ctrl-C to stop)"
+    )?;
+    ui.flush()?;
 
     // Rebuild when what the site is made of changes.
-    let watched_root = root.clone();
+    let watched_root = root.to_path_buf();
+    let watcher_ui = ui.clone();
     std::thread::spawn(move || {
         let mut last = built_from;
         // Looking costs a stat of every record with --working: on a large
@@ -102,7 +109,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             if now != last {
                 last = now;
                 if let Err(error) = rebuild(&watched_root) {
-                    eprint!("{}", error.render());
+                    errln!(watcher_ui, "{}", error.render());
                 }
             }
         }

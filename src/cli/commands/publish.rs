@@ -4,18 +4,18 @@
 
 use serde::Serialize;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, out, outln};
+use crate::cli::{Ui, Workspace};
 use crate::diff::record_diff::{Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
 use crate::git::Git;
 use crate::newsroom::change::Change;
 use crate::newsroom::config::Config;
-use crate::newsroom::layout;
 use crate::newsroom::stories;
+use crate::record::document::now;
 use crate::workflow::publish::{self, Item, Plan, PublishError, Step};
-use crate::workflow::revise::now;
 
 /// Publish approved stories to the published branch.
 ///
@@ -102,17 +102,12 @@ impl Report {
 }
 
 fn publish_error(error: PublishError) -> CommandError {
-    match error {
-        PublishError::Refused(refusal) => {
-            CommandError::new(refusal.to_string()).hint("nothing was changed")
-        }
-        other => CommandError::new(other.to_string()),
-    }
+    CommandError::from(error)
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
     let now = now();
     if !args.only.is_empty() && args.slugs.len() != 1 {
         return Err(CommandError::new(
@@ -121,13 +116,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     }
     let items = (!args.only.is_empty()).then_some(args.only.as_slice());
     let slugs = if args.due {
-        due(&root, &now)?
+        due(root, &now)?
     } else {
         args.slugs.clone()
     };
     if args.dry_run {
-        let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
-        let (ready, reports) = plan_all(&root, &config, &git, &slugs, items, &now)?;
+        let git = Git::open(root)?;
+        let (ready, reports) = plan_all(root, config, &git, &slugs, items, &now)?;
         return dry_run(args, ui, &ready, reports);
     }
 
@@ -137,9 +132,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     // depends on its own file and history, and on the published branch
     // only through a tip read again when its commit is made, so the plans
     // stay good while the others are published.
-    let change_error = crate::cli::commands::init::change_error;
-    let mut change = Change::begin(&root, true).map_err(change_error)?;
-    let (ready, mut reports) = plan_all(&root, &config, change.git(), &slugs, items, &now)?;
+    let mut change = Change::begin(root, true)?;
+    let (ready, mut reports) = plan_all(root, config, change.git(), &slugs, items, &now)?;
     let refused = !reports.is_empty();
     if refused && !args.due {
         let mut error = CommandError::new(if reports.len() == 1 {
@@ -162,16 +156,16 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
     for plan in ready {
         reports.push(publish_planned(
             &mut change,
-            &config,
+            config,
             plan,
             args.message.as_deref(),
         )?);
     }
     drop(change);
     if let Some(remote) = &args.push {
-        push(&root, &config, remote)?;
+        push(root, config, remote)?;
     }
-    print_reports(args, ui, &reports);
+    print_reports(args, ui, &reports)?;
     Ok(if refused {
         Outcome::Problems
     } else {
@@ -218,11 +212,9 @@ fn publish_planned(
     report.items = Some(plan.items.clone());
     match plan.step {
         Step::Start => {
-            let published = change
-                .git_write(|git| {
-                    publish::commit_published(git, &config.publish.branch, &plan, message)
-                })
-                .map_err(|e| CommandError::new(e.to_string()))?;
+            let published = change.git_write(|git| {
+                publish::commit_published(git, &config.publish.branch, &plan, message)
+            })?;
             publish::pause_point("published-branch");
             report.published_commit = Some(published.clone());
             report.working_commit = commit_working(change, &plan, Some(&published))?;
@@ -236,8 +228,7 @@ fn publish_planned(
             report.items = None;
             let committed = change
                 .git()
-                .is_committed(&plan.path, plan.working_text.as_bytes())
-                .map_err(|e| CommandError::new(e.to_string()))?;
+                .is_committed(&plan.path, plan.working_text.as_bytes())?;
             if !committed {
                 // The working record was written but its commit did not
                 // happen: make it now.
@@ -246,9 +237,7 @@ fn publish_planned(
             } else {
                 // A commit interrupted before its index was written leaves
                 // the index behind HEAD.
-                change
-                    .refresh_index(&plan.path)
-                    .map_err(|e| CommandError::new(e.to_string()))?;
+                change.refresh_index(&plan.path)?;
             }
         }
     }
@@ -263,20 +252,14 @@ fn commit_working(
     plan: &Plan,
     published: Option<&str>,
 ) -> Result<Option<String>, CommandError> {
-    let change_error = crate::cli::commands::init::change_error;
-    change
-        .write(&plan.path, plan.working_text.as_bytes())
-        .map_err(change_error)?;
+    change.write(&plan.path, plan.working_text.as_bytes())?;
     publish::pause_point("working-written");
-    change
-        .commit(&publish::working_message(plan, published))
-        .map_err(change_error)
+    Ok(change.commit(&publish::working_message(plan, published))?)
 }
 
 /// Approved stories whose embargo (if any) has passed.
 fn due(root: &std::path::Path, now: &str) -> Result<Vec<String>, CommandError> {
-    let (stories, _) = stories::stories(root, &stories::Source::WorkingTree)
-        .map_err(|e| CommandError::new(e.to_string()))?;
+    let (stories, _) = stories::stories(root, &stories::Source::WorkingTree)?;
     let now_seconds = now
         .parse::<toml::value::Datetime>()
         .ok()
@@ -346,18 +329,19 @@ fn dry_run(
     }
     let refused = reports.iter().any(|r| r.result == "refused");
     match args.format {
-        Format::Json => print_reports(args, ui, &reports),
+        Format::Json => print_reports(args, ui, &reports)?,
         Format::Text => {
-            print!("{text}");
+            out!(ui, "{text}")?;
             for report in reports.iter().filter(|r| r.result == "refused") {
-                println!(
+                outln!(
+                    ui,
                     "Would refuse {}: {}",
                     report.slug,
                     report.reason.as_deref().unwrap_or_default()
-                );
+                )?;
             }
             if !ui.quiet {
-                eprintln!("Dry run: nothing was changed.");
+                errln!(ui, "Dry run: nothing was changed.");
             }
         }
     }
@@ -368,13 +352,13 @@ fn dry_run(
     })
 }
 
-fn print_reports(args: &Args, ui: &Ui, reports: &[Report]) {
+fn print_reports(args: &Args, ui: &Ui, reports: &[Report]) -> Result<(), CommandError> {
     match args.format {
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&serde_json::json!({ "stories": reports }))
                 .unwrap_or_default();
             json.push('\n');
-            print!("{json}");
+            out!(ui, "{json}")?;
         }
         Format::Text => {
             for report in reports {
@@ -385,24 +369,25 @@ fn print_reports(args: &Args, ui: &Ui, reports: &[Report]) {
                         .to_owned()
                 };
                 match report.result {
-                    "refused" => println!(
+                    "refused" => outln!(
+                        ui,
                         "Refused {}: {}",
                         report.slug,
                         report.reason.as_deref().unwrap_or_default()
-                    ),
-                    "already-published" => {
-                        println!(
-                            "{} is already published (revision {}).",
-                            report.slug,
-                            report.revision.unwrap_or(0)
-                        )
-                    }
+                    )?,
+                    "already-published" => outln!(
+                        ui,
+                        "{} is already published (revision {}).",
+                        report.slug,
+                        report.revision.unwrap_or(0)
+                    )?,
                     result => {
                         let what = match report.items.as_deref() {
                             Some("all") | None => "the whole story".to_owned(),
                             Some(items) => items.to_owned(),
                         };
-                        println!(
+                        outln!(
+                            ui,
                             "{} {} revision {} ({what}): published branch {}, working branch {}.",
                             if result == "resumed" {
                                 "Finished publishing"
@@ -413,21 +398,21 @@ fn print_reports(args: &Args, ui: &Ui, reports: &[Report]) {
                             report.revision.unwrap_or(0),
                             short(&report.published_commit),
                             short(&report.working_commit),
-                        );
+                        )?;
                     }
                 }
             }
             if reports.is_empty() && !ui.quiet {
-                eprintln!("Nothing to publish.");
+                errln!(ui, "Nothing to publish.");
             }
         }
     }
+    Ok(())
 }
 
 fn push(root: &std::path::Path, config: &Config, remote: &str) -> Result<(), CommandError> {
-    let git = Git::open(root).map_err(|e| CommandError::new(e.to_string()))?;
+    let git = Git::open(root)?;
     git.push(remote, &config.publish.branch).map_err(|e| {
-        CommandError::new(e.to_string())
-            .hint("the publish itself is done; push again with `git push`")
+        CommandError::from(e).hint("the publish itself is done; push again with `git push`")
     })
 }

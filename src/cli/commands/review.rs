@@ -2,20 +2,15 @@
 //! review. Each is one commit of the story's status whose trailers record
 //! the transition and who made it.
 
-use std::path::Path;
-
-use crate::check::schema::Schemas;
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
-use crate::git::{Git, Identity};
+use crate::cli::ui::outln;
+use crate::cli::{Ui, Workspace};
+use crate::git::Identity;
 use crate::newsroom::change::Change;
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
-use crate::newsroom::stories::{self, Source};
 use crate::record::edit::RecordEditor;
 use crate::record::model::Status;
-use crate::text::diagnostic::Severity;
 use crate::workflow::states::{self, ACTION, ACTOR, STORY, TRANSITION};
+use crate::workflow::step;
 
 /// Send a draft for review (draft → in_review).
 #[derive(Debug, clap::Args)]
@@ -50,9 +45,10 @@ pub struct RejectArgs {
     pub note: String,
 }
 
-pub fn submit(args: &SubmitArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    step(
+pub fn submit(ui: &Ui, ws: &Workspace, args: &SubmitArgs) -> Result<Outcome, CommandError> {
+    record_step(
         ui,
+        ws,
         &args.slug,
         Status::InReview,
         "submit",
@@ -60,9 +56,10 @@ pub fn submit(args: &SubmitArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     )
 }
 
-pub fn approve(args: &ApproveArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    step(
+pub fn approve(ui: &Ui, ws: &Workspace, args: &ApproveArgs) -> Result<Outcome, CommandError> {
+    record_step(
         ui,
+        ws,
         &args.slug,
         Status::Approved,
         "approve",
@@ -70,92 +67,44 @@ pub fn approve(args: &ApproveArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     )
 }
 
-pub fn reject(args: &RejectArgs, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn reject(ui: &Ui, ws: &Workspace, args: &RejectArgs) -> Result<Outcome, CommandError> {
     if args.note.trim().is_empty() {
         return Err(
             CommandError::new("a rejection needs a note saying what to change")
                 .hint("--note \"...\""),
         );
     }
-    step(ui, &args.slug, Status::Draft, "reject", Some(&args.note))
+    record_step(
+        ui,
+        ws,
+        &args.slug,
+        Status::Draft,
+        "reject",
+        Some(&args.note),
+    )
 }
 
-/// A story as the workflow commands read it.
-pub struct Current {
-    pub path: String,
-    pub text: String,
-    pub status: Status,
-}
-
-/// Reads the story and refuses when its file has changes that are not
-/// committed: a workflow commit must record a decision about the version
-/// in git, not smuggle in an edit.
-pub fn current(root: &Path, git: &Git, slug: &str) -> Result<Current, CommandError> {
-    let (path, text) = stories::story_text(root, slug, &Source::WorkingTree)
-        .map_err(|e| CommandError::new(e.to_string()).hint("`lede list` shows the slugs"))?;
-    let committed = git
-        .is_committed(&path, text.as_bytes())
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    if !committed {
-        return Err(CommandError::new(format!("{path} has changes that are not committed"))
-            .hint("commit them first (lede's own edit commands commit as they go), or undo them with `git restore`"));
-    }
-    let status = toml::from_str::<toml::Table>(crate::text::source::strip_bom(&text))
-        .ok()
-        .and_then(|table| table.get("status")?.as_str().and_then(states::parse_status))
-        .ok_or_else(|| {
-            CommandError::new(format!("{path} has no valid status"))
-                .hint(format!("run `lede validate {path}` to see what is wrong"))
-        })?;
-    Ok(Current { path, text, status })
-}
-
-/// Refuses when the record does not validate.
-pub fn require_valid(
-    root: &Path,
-    config: &Config,
-    path: &str,
-    text: &str,
-) -> Result<(), CommandError> {
-    let schemas = Schemas::load(root)?;
-    let diagnostics = crate::check::validate::check_text(root, config, &schemas, path, text)?;
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if errors > 0 {
-        return Err(CommandError::new(format!(
-            "{path} has {errors} problem(s); nothing was changed"
-        ))
-        .hint(format!("run `lede validate {path}` to see them")));
-    }
-    Ok(())
-}
-
-fn step(
+fn record_step(
     ui: &Ui,
+    ws: &Workspace,
     slug: &str,
     to: Status,
     action: &str,
     note: Option<&str>,
 ) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let change_error = crate::cli::commands::init::change_error;
-    let mut change = Change::begin(&root, true).map_err(change_error)?;
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let mut change = Change::begin(root, true)?;
     let git = change.git();
-    let actor = git
-        .identity()
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    let story = current(&root, git, slug)?;
+    let actor = git.identity()?;
+    let story = step::committed_story(root, git, slug)?;
     states::check_move(story.status, to)
         .map_err(|message| CommandError::new(message).hint("nothing was changed"))?;
     if to != Status::Draft {
-        require_valid(&root, &config, &story.path, &story.text)?;
+        step::require_valid(root, config, ws.schemas()?, &story.path, &story.text)?;
     }
     if action == "approve" && config.workflow.distinct_reviewer {
-        let review =
-            states::review(git, "HEAD", slug).map_err(|e| CommandError::new(e.to_string()))?;
+        let review = states::review(git, "HEAD", slug)?;
         refuse_self_approval(&actor, &review.content_authors)?;
     }
     let mut editor = RecordEditor::parse(&story.text)
@@ -176,14 +125,12 @@ fn step(
             (ACTOR, actor.to_string()),
         ],
     );
-    change
-        .write(&story.path, editor.render().as_bytes())
-        .map_err(change_error)?;
-    let commit = change.finish(&message).map_err(change_error)?;
+    change.write(&story.path, editor.render().as_bytes())?;
+    let commit = change.finish(&message)?;
     if !ui.quiet {
-        println!("{slug}: {}", transition.replace("->", "→"));
+        outln!(ui, "{slug}: {}", transition.replace("->", "→"))?;
         if let Some(id) = commit {
-            println!("Committed as {}.", &id[..12.min(id.len())]);
+            outln!(ui, "Committed as {}.", &id[..12.min(id.len())])?;
         }
     }
     Ok(Outcome::Success)

@@ -1,10 +1,10 @@
 //! `lede schedule`: an embargo on an approved story, for `lede publish
 //! --due` to honour.
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::outln;
+use crate::cli::{Ui, Workspace};
 use crate::newsroom::change::Change;
-use crate::newsroom::layout;
 use crate::record::edit::RecordEditor;
 use crate::record::model::Status;
 use crate::workflow::states::{self, ACTION, ACTOR, STORY};
@@ -25,7 +25,7 @@ pub struct Args {
     pub at: String,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let at: toml::value::Datetime = args.at.parse().map_err(|_| {
         CommandError::new(format!("`{}` is not an RFC 3339 date-time", args.at))
             .hint("for example 2025-11-08T06:00:00Z")
@@ -37,14 +37,10 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         ))
         .hint("add Z (UTC) or an offset such as +01:00"));
     }
-    let root = layout::discover(&ui.cwd)?;
-    let change_error = crate::cli::commands::init::change_error;
-    let mut change = Change::begin(&root, true).map_err(change_error)?;
-    let actor = change
-        .git()
-        .identity()
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    let story = super::review::current(&root, change.git(), &args.slug)?;
+    let root = ws.root()?;
+    let mut change = Change::begin(root, true)?;
+    let actor = change.git().identity()?;
+    let story = crate::workflow::step::committed_story(root, change.git(), &args.slug)?;
     if story.status != Status::Approved {
         return Err(CommandError::new(format!(
             "{} is {}; only an approved story is scheduled",
@@ -53,11 +49,8 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         ))
         .hint("nothing was changed"));
     }
-    let mut editor =
-        RecordEditor::parse(&story.text).map_err(|e| CommandError::new(e.to_string()))?;
-    editor
-        .set_top_raw("embargo", &at.to_string())
-        .map_err(|e| CommandError::new(e.to_string()))?;
+    let mut editor = RecordEditor::parse(&story.text)?;
+    editor.set_top_raw("embargo", &at.to_string())?;
     let message = states::message(
         &format!("schedule: {} at {at}", args.slug),
         None,
@@ -68,15 +61,14 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             (ACTOR, actor.to_string()),
         ],
     );
-    change
-        .write(&story.path, editor.render().as_bytes())
-        .map_err(change_error)?;
-    change.finish(&message).map_err(change_error)?;
+    change.write(&story.path, editor.render().as_bytes())?;
+    change.finish(&message)?;
     if !ui.quiet {
-        println!(
+        outln!(
+            ui,
             "{} is scheduled: `lede publish --due` publishes it from {at}.",
             args.slug
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }

@@ -7,10 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::git::{Git, GitError};
-use crate::newsroom::layout;
 
 /// Register lede's git diff and merge drivers in this clone.
 ///
@@ -31,43 +31,51 @@ pub struct Args {
 /// The `.gitattributes` line that routes story files to lede's drivers.
 pub const ATTRIBUTES_LINE: &str = "stories/**/*.toml diff=lede merge=lede";
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let git = Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let git = Git::open(root)?;
     let wanted = driver_config(&lede_command());
-    let attributes = routes_stories(&root);
+    let attributes = routes_stories(root);
     if args.check {
         let mut missing = false;
         for (key, value) in &wanted {
             match git.config_value(key) {
-                Some(current) if &current == value => println!("ok       {key} = {current}"),
+                Some(current) if &current == value => outln!(ui, "ok       {key} = {current}")?,
                 Some(current) => {
                     missing = true;
-                    println!("differs  {key} = {current} (lede setup would set {value})");
+                    outln!(
+                        ui,
+                        "differs  {key} = {current} (lede setup would set {value})"
+                    )?;
                 }
                 None => {
                     missing = true;
-                    println!("missing  {key}");
+                    outln!(ui, "missing  {key}")?;
                 }
             }
         }
         match index_advice(&git) {
-            IndexAdvice::Split(setting) => println!("ok       core.splitIndex = {setting}"),
-            IndexAdvice::Small(entries) => {
-                println!("ok       core.splitIndex not needed ({entries} files in git's index)")
-            }
+            IndexAdvice::Split(setting) => outln!(ui, "ok       core.splitIndex = {setting}")?,
+            IndexAdvice::Small(entries) => outln!(
+                ui,
+                "ok       core.splitIndex not needed ({entries} files in git's index)"
+            )?,
             IndexAdvice::Wanted(entries) => {
                 missing = true;
-                println!(
+                outln!(
+                    ui,
                     "missing  core.splitIndex ({entries} files in git's index; lede setup would turn it on)"
-                );
+                )?;
             }
         }
         if attributes {
-            println!("ok       .gitattributes routes stories to the lede driver");
+            outln!(
+                ui,
+                "ok       .gitattributes routes stories to the lede driver"
+            )?;
         } else {
             missing = true;
-            println!("missing  .gitattributes line: {ATTRIBUTES_LINE}");
+            outln!(ui, "missing  .gitattributes line: {ATTRIBUTES_LINE}")?;
         }
         return Ok(if missing {
             Outcome::Problems
@@ -75,33 +83,35 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             Outcome::Success
         });
     }
-    let set =
-        register(&git).map_err(|e| CommandError::new(e.to_string()).hint("nothing was changed"))?;
+    let set = register(&git).map_err(|e| CommandError::from(e).hint("nothing was changed"))?;
     if !ui.quiet {
-        println!(
+        outln!(
+            ui,
             "Registered lede's diff and merge drivers in {}:",
             git.git_dir().join("config").display()
-        );
+        )?;
         for (key, value) in &set {
-            println!("  {key} = {value}");
+            outln!(ui, "  {key} = {value}")?;
         }
-        println!(
+        outln!(
+            ui,
             "`git diff` now shows story changes word by word; `git log -p --ext-diff` shows them per commit; merges combine stories part by part."
-        );
+        )?;
     }
     if let IndexAdvice::Wanted(entries) = index_advice(&git) {
         git.split_index().map_err(|e| {
-            CommandError::new(e.to_string())
-                .hint("the drivers are registered; git's index was left as it was")
+            CommandError::from(e).hint("the drivers are registered; git's index was left as it was")
         })?;
         if !ui.quiet {
-            println!(
+            outln!(
+                ui,
                 "Turned on git's split index (core.splitIndex = true): with {entries} files, each commit now rewrites a small file instead of the whole index. See \"Large archives\" in the README."
-            );
+            )?;
         }
     }
     if !attributes {
-        eprintln!(
+        errln!(
+            ui,
             "warning: .gitattributes does not route story files to lede yet; add this line and commit it:\n  {ATTRIBUTES_LINE}"
         );
     }

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use clap::ValueEnum;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::layout;
+use crate::cli::ui::out;
+use crate::cli::{Ui, Workspace};
 use crate::newsroom::stories::{self, Source};
 use crate::record::document::Document;
 use crate::record::model::Story;
@@ -37,14 +37,14 @@ pub enum Format {
     Json,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
     let source = match &args.rev {
         Some(rev) => Source::Revision(rev.clone()),
         None => Source::WorkingTree,
     };
-    let (path, text) = stories::story_text(&root, &args.slug, &source)
-        .map_err(|e| CommandError::new(e.to_string()).hint("`lede list` shows the slugs"))?;
+    let (path, text) = stories::story_text(root, &args.slug, &source)
+        .map_err(|e| CommandError::from(e).hint("`lede list` shows the slugs"))?;
     let output = match args.format {
         Format::Toml => text,
         Format::Json => {
@@ -65,7 +65,7 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
             render(&story)
         }
     };
-    print!("{output}");
+    out!(ui, "{output}")?;
     Ok(Outcome::Success)
 }
 

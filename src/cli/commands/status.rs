@@ -5,15 +5,14 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
+use crate::cli::ui::out;
+use crate::cli::{Ui, Workspace};
 use crate::git::Git;
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
 use crate::newsroom::stories::{self, Source};
 use crate::record::document::format_instant;
+use crate::record::document::now;
 use crate::record::model::Status;
-use crate::workflow::revise::now;
 use crate::workflow::states;
 
 /// Show the newsroom at a glance.
@@ -51,19 +50,17 @@ pub struct Waiting {
     pub since: Option<String>,
 }
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let (stories, unreadable) = stories::stories(&root, &Source::WorkingTree)
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    let git = Git::open(&root).ok();
-    let git_error = |e: crate::git::GitError| CommandError::new(e.to_string());
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let (stories, unreadable) = stories::stories(root, &Source::WorkingTree)?;
+    let git = Git::open(root).ok();
     let mut overview = Overview {
         unreadable: unreadable.into_iter().map(|u| (u.path, u.reason)).collect(),
         ..Overview::default()
     };
     let published_tip = match &git {
-        Some(git) => git.branch_tip(&config.publish.branch).map_err(git_error)?,
+        Some(git) => git.branch_tip(&config.publish.branch)?,
         None => None,
     };
     let has_head = git.as_ref().is_some_and(|git| git.resolve("HEAD").is_ok());
@@ -135,9 +132,9 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&overview).unwrap_or_default();
             json.push('\n');
-            print!("{json}");
+            out!(ui, "{json}")?;
         }
-        Format::Text => print!("{}", render(&overview, stories.len())),
+        Format::Text => out!(ui, "{}", render(&overview, stories.len()))?,
     }
     Ok(Outcome::Success)
 }

@@ -2,12 +2,10 @@
 
 use clap::ValueEnum;
 
-use crate::check::schema::Schemas;
-use crate::cli::Ui;
-use crate::cli::commands::revision;
+use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
+use crate::cli::ui::{errln, outln};
+use crate::cli::{Ui, Workspace};
 use crate::record::edit::text_value;
 use crate::text::diagnostic::Severity;
 
@@ -66,8 +64,8 @@ impl Kind {
     }
 }
 
-pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
-    let interactive = revision::can_ask(args.no_input);
+pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandError> {
+    let interactive = editing::can_ask(args.no_input);
     let missing: Vec<&str> = [
         (args.name.is_none(), "--name"),
         (args.kind.is_none(), "--kind"),
@@ -76,7 +74,7 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
     .into_iter()
     .filter_map(|(absent, flag)| absent.then_some(flag))
     .collect();
-    revision::require_answers("lede topic new", &missing, interactive)?;
+    editing::require_answers("lede topic new", &missing, interactive)?;
     let cancelled = |_| CommandError::new("cancelled; nothing was changed");
     let name = match &args.name {
         Some(name) => name.trim().to_owned(),
@@ -111,31 +109,31 @@ pub fn new(args: &NewArgs, ui: &Ui) -> Result<Outcome, CommandError> {
         None => crate::cli::commands::faq::id_from(&name),
     };
 
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let schemas = Schemas::load(&root)?;
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let schemas = ws.schemas()?;
     let path = format!("topics/{id}.toml");
     if root.join(&path).exists() {
         return Err(CommandError::new(format!("{path} already exists"))
             .hint("choose another --id; nothing was changed"));
     }
     let text = topic_text(&id, &name, &kind, &blurb);
-    let diagnostics = crate::check::validate::check_text(&root, &config, &schemas, &path, &text)?;
+    let diagnostics = crate::check::validate::check_text(root, config, schemas, &path, &text)?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        revision::show_problems(ui, &path, &text, &diagnostics);
-        eprintln!("The topic would not be valid; nothing was written.");
+        editing::show_problems(ui, &path, &text, &diagnostics)?;
+        errln!(ui, "The topic would not be valid; nothing was written.");
         return Ok(Outcome::Problems);
     }
-    let commit = revision::create(
-        &root,
+    let commit = editing::create(
+        root,
         &[(&path, &text)],
         !args.no_commit,
         &format!("topic: {id}"),
     )?;
     if !ui.quiet {
         match commit {
-            Some(commit) => println!("topic: {id} ({})", &commit[..12.min(commit.len())]),
-            None => println!("Wrote {path} (not committed)."),
+            Some(commit) => outln!(ui, "topic: {id} ({})", &commit[..12.min(commit.len())])?,
+            None => outln!(ui, "Wrote {path} (not committed).")?,
         }
     }
     Ok(Outcome::Success)

@@ -7,12 +7,10 @@ use std::time::Duration;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::check::schema::Schemas;
 use crate::check::validate::{self, Targets};
-use crate::cli::Ui;
 use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
+use crate::cli::ui::errln;
+use crate::cli::{Ui, Workspace};
 use crate::text::diagnostic::{self, Summary};
 
 /// Check records: the CI check.
@@ -61,15 +59,15 @@ pub enum Format {
 /// How long a run must take before a progress bar appears.
 const PROGRESS_DELAY: Duration = Duration::from_millis(400);
 
-pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let schemas = Schemas::load(&root)?;
+pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let schemas = ws.schemas()?;
     let targets = if args.paths.is_empty() {
         Targets::All
     } else {
         Targets::Paths {
-            cwd: ui.cwd.clone(),
+            cwd: ws.cwd().to_path_buf(),
             paths: args.paths.clone(),
         }
     };
@@ -104,12 +102,11 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
         }
     };
     let started = std::time::Instant::now();
-    let mut report = validate::validate(&root, &config, &schemas, targets, &on_start, &on_file)?;
+    let mut report = validate::validate(root, config, schemas, targets, &on_start, &on_file)?;
     if let Some(since) = &args.since {
-        let git = crate::git::Git::open(&root).map_err(|e| CommandError::new(e.to_string()))?;
+        let git = crate::git::Git::open(root)?;
         let history = crate::workflow::states::check_history(&git, since, "HEAD").map_err(|e| {
-            CommandError::new(e.to_string())
-                .hint("--since takes a git revision, such as origin/main")
+            CommandError::from(e).hint("--since takes a git revision, such as origin/main")
         })?;
         report.diagnostics.extend(
             history
@@ -130,13 +127,13 @@ pub fn run(args: &Args, ui: &Ui) -> Result<Outcome, CommandError> {
 
     let summary = Summary::of(report.files_checked, &report.diagnostics);
     let output = match args.format {
-        Format::Human => diagnostic::render_human(&report.diagnostics, &root, ui.color_stdout),
+        Format::Human => diagnostic::render_human(&report.diagnostics, root, ui.color_stdout),
         Format::Json => diagnostic::render_json(&report.diagnostics, summary),
         Format::Github => diagnostic::render_github(&report.diagnostics),
     };
     write_stdout(output.as_bytes())?;
     if args.format == Format::Human && !ui.quiet {
-        eprintln!("{}", summary_line(&summary, started.elapsed()));
+        errln!(ui, "{}", summary_line(&summary, started.elapsed()));
     }
 
     let deny_warnings = args.deny_warnings || config.validate.deny_warnings;

@@ -1,28 +1,28 @@
 //! What the editing commands share: running a revision and telling the
-//! editor what happened.
+//! editor what happened. It prints, so it belongs to the shell, not the
+//! library; commands use it and never each other.
 
-use crate::check::schema::Schemas;
-use crate::cli::Ui;
-use crate::cli::error::{CommandError, Outcome};
-use crate::newsroom::config::Config;
-use crate::newsroom::layout;
+use crate::cli::error::{CommandError, ErrorKind, Outcome};
+use crate::cli::ui::{errln, out, outln};
+use crate::cli::{Ui, Workspace};
 use crate::record::edit::{EditError, RecordEditor};
 use crate::text::diagnostic::render_human_from;
 use crate::workflow::revise::{self, ReviseError};
 
 pub fn run(
     ui: &Ui,
+    ws: &Workspace,
     slug: &str,
     commit: bool,
     message: &str,
     edit: impl FnOnce(&mut RecordEditor) -> Result<(), EditError>,
 ) -> Result<Outcome, CommandError> {
-    let root = layout::discover(&ui.cwd)?;
-    let config = Config::load(&root)?;
-    let schemas = Schemas::load(&root)?;
-    match revise::revise(&root, &config, &schemas, slug, commit, message, edit) {
+    let root = ws.root()?;
+    let config = ws.config()?;
+    let schemas = ws.schemas()?;
+    match revise::revise(root, config, schemas, slug, commit, message, edit) {
         Ok(revised) => {
-            report(ui, slug, message, &revised);
+            report(ui, slug, message, &revised)?;
             Ok(Outcome::Success)
         }
         Err(ReviseError::Invalid {
@@ -30,32 +30,43 @@ pub fn run(
             text,
             diagnostics,
         }) => {
-            show_problems(ui, &path, &text, &diagnostics);
-            let kept = crate::cli::commands::edit::keep(&root, slug, &text);
-            eprintln!(
+            // Kept first: the text must be safe even if printing fails.
+            let kept = crate::newsroom::fs::keep_unsaved(root, slug, &text);
+            show_problems(ui, &path, &text, &diagnostics)?;
+            errln!(
+                ui,
                 "The change would make {path} invalid; nothing was written. The changed record is kept in {}",
                 kept.display()
             );
             Ok(Outcome::Problems)
         }
-        Err(ReviseError::Read(error)) => Err(CommandError::new(error.to_string())
+        Err(ReviseError::Read(error)) => Err(CommandError::from_error(ErrorKind::User, &error)
             .hint("`lede list` shows the slugs; nothing was changed")),
-        Err(error) => Err(CommandError::new(error.to_string()).hint("nothing was changed")),
+        Err(error) => Err(CommandError::from(error).hint("nothing was changed")),
     }
 }
 
 /// Tells the editor what a revision did.
-pub fn report(ui: &Ui, slug: &str, message: &str, revised: &crate::workflow::revise::Revised) {
+pub fn report(
+    ui: &Ui,
+    slug: &str,
+    message: &str,
+    revised: &crate::workflow::revise::Revised,
+) -> Result<(), CommandError> {
     if ui.quiet {
-        return;
+        return Ok(());
     }
     if revised.back_to_draft {
-        println!("{slug} was approved or published; it is a draft again and needs review.");
+        outln!(
+            ui,
+            "{slug} was approved or published; it is a draft again and needs review."
+        )?;
     }
     match &revised.commit {
-        Some(id) => println!("{message} ({})", &id[..12.min(id.len())]),
-        None => println!("Changed {} (not committed).", revised.path),
+        Some(id) => outln!(ui, "{message} ({})", &id[..12.min(id.len())])?,
+        None => outln!(ui, "Changed {} (not committed).", revised.path)?,
     }
+    Ok(())
 }
 
 /// Whether lede may ask for what the flags did not give: a person at a
@@ -84,12 +95,13 @@ pub fn show_problems(
     path: &str,
     text: &str,
     diagnostics: &[crate::text::diagnostic::Diagnostic],
-) {
-    print!(
+) -> Result<(), CommandError> {
+    out!(
+        ui,
         "{}",
         render_human_from(diagnostics, ui.color_stdout, |file| (file == path)
             .then(|| text.to_owned()))
-    );
+    )
 }
 
 /// Writes new files (path, text) and commits them as one commit: what `new`
@@ -100,10 +112,9 @@ pub fn create(
     commit: bool,
     message: &str,
 ) -> Result<Option<String>, CommandError> {
-    let error = crate::cli::commands::init::change_error;
-    let mut change = crate::newsroom::change::Change::begin(root, commit).map_err(error)?;
+    let mut change = crate::newsroom::change::Change::begin(root, commit)?;
     for (path, text) in files {
-        change.write(path, text.as_bytes()).map_err(error)?;
+        change.write(path, text.as_bytes())?;
     }
-    change.finish(message).map_err(error)
+    Ok(change.finish(message)?)
 }
