@@ -20,6 +20,7 @@
 pub mod check;
 pub mod cli;
 pub mod diff;
+pub mod fs;
 pub mod git;
 pub mod newsroom;
 pub mod record;

@@ -22,20 +22,13 @@ use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
 use serde_json::{Map, Value as Json};
 use toml::de::DeValue;
 
-use crate::newsroom::layout::Collection;
+use crate::record::collection::Collection;
 use crate::record::document::{Document, Step, display_path, toml_type_name};
 use crate::record::instance::{Toml, TomlNode};
 use crate::text::diagnostic::Code;
 use crate::text::words::count_words;
 
-pub const BUILTIN_STORY_SCHEMA: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/schemas/story.schema.json"
-));
-pub const BUILTIN_TOPIC_SCHEMA: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/schemas/topic.schema.json"
-));
+use crate::newsroom::scaffold::{BUILTIN_STORY_SCHEMA, BUILTIN_TOPIC_SCHEMA};
 
 /// A compiled schema and the JSON it came from.
 pub struct Schema {

@@ -25,7 +25,8 @@ use toml::de::DeValue;
 
 use crate::check::schema::{Schemas, closest};
 use crate::newsroom::config::Config;
-use crate::newsroom::layout::{self, Collection, Entry, EntryKind, RepoError};
+use crate::newsroom::layout::{self, Entry, EntryKind, RepoError};
+use crate::record::collection::Collection;
 use crate::record::document::{self, Document, Step, display_path};
 use crate::text::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::text::source::{LineIndex, Position, strip_bom, tidy_span};

@@ -31,7 +31,7 @@ pub fn run(
             diagnostics,
         }) => {
             // Kept first: the text must be safe even if printing fails.
-            let kept = crate::newsroom::fs::keep_unsaved(root, slug, &text);
+            let kept = crate::newsroom::recovery::keep_unsaved(root, slug, &text);
             show_problems(ui, &path, &text, &diagnostics)?;
             errln!(
                 ui,

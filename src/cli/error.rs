@@ -18,10 +18,10 @@ use std::fmt::Write as _;
 
 use crate::check::schema::SchemaError;
 use crate::diff::compare::CompareError;
+use crate::fs::lock::LockError;
 use crate::git::GitError;
 use crate::newsroom::change::ChangeError;
 use crate::newsroom::config::ConfigError;
-use crate::newsroom::fs::LockError;
 use crate::newsroom::layout::RepoError;
 use crate::newsroom::stories::ReadError;
 use crate::record::edit::EditError;

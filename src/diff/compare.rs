@@ -16,7 +16,7 @@ use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::word_diff::Granularity;
 use crate::git::{FileDelta, FileRef, Git, GitError};
 use crate::newsroom::config::Config;
-use crate::newsroom::layout::Collection;
+use crate::record::collection::Collection;
 
 /// The name that means the working tree wherever a revision is asked for.
 pub const WORKING: &str = "working";
@@ -99,13 +99,11 @@ impl Selection {
     fn takes(&self, file: &FileRef) -> bool {
         self.is_all()
             || self.paths.contains(&file.path)
-            || self.ids.iter().any(|id| stem(&file.path) == id)
+            || self
+                .ids
+                .iter()
+                .any(|id| crate::record::collection::file_stem(&file.path) == id)
     }
-}
-
-fn stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".toml").unwrap_or(name)
 }
 
 /// The records that differ from `from` to `to`, stories first, each by path.
@@ -148,7 +146,10 @@ pub fn compare(
             }
             let order = u8::from(collection != Collection::Story);
             let slot = records
-                .entry((order, stem(&file.path).to_owned()))
+                .entry((
+                    order,
+                    crate::record::collection::file_stem(&file.path).to_owned(),
+                ))
                 .or_default();
             if is_new {
                 slot.1 = Some(file);

@@ -1203,18 +1203,16 @@ fn write_tree_object(repo: &Repository, bytes: &[u8]) -> Result<git2::Oid, git2:
 /// other, which no zlib level approaches. What it costs is disk until then:
 /// about 2.5 times the compressed size, for trees of this size only.
 ///
-/// Like libgit2's own loose writes: a temporary file beside the object,
-/// renamed into place, mode 0444, no fsync.
+/// Like libgit2's own loose writes: a temporary file beside the object
+/// under a name git's gc knows, renamed into place, mode 0444, no fsync.
 fn write_loose_uncompressed(
     repo: &Repository,
     id: git2::Oid,
     kind: &str,
     content: &[u8],
 ) -> std::io::Result<()> {
-    use std::io::Write;
     let hex = id.to_string();
     let dir = repo.path().join("objects").join(&hex[..2]);
-    std::fs::create_dir_all(&dir)?;
     let mut raw = format!("{kind} {}\0", content.len()).into_bytes();
     raw.extend_from_slice(content);
     let file_bytes = zlib_stored(&raw);
@@ -1223,27 +1221,15 @@ fn write_loose_uncompressed(
         std::process::id(),
         &hex[2..10]
     ));
-    // Only this process writes this name; one already there was left by a
-    // process of the same id that was killed.
-    let _ = std::fs::remove_file(&temporary);
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
-        file.write_all(&file_bytes)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o444))?;
-        }
-        drop(file);
-        std::fs::rename(&temporary, dir.join(&hex[2..]))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
+    crate::fs::replace(
+        &dir.join(&hex[2..]),
+        &file_bytes,
+        &crate::fs::Replace {
+            durable: false,
+            read_only: true,
+            temporary: Some(&temporary),
+        },
+    )
 }
 
 /// `data` as a zlib stream (RFC 1950) of stored deflate blocks (RFC 1951,

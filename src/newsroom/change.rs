@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::fs::lock::{LockError, Note, RepoLock};
+use crate::fs::{remove_stale_temporaries, write_atomic};
 use crate::git::{Git, GitError, IndexUpdate};
-use crate::newsroom::fs::{LockError, Note, RepoLock, remove_stale_temporaries, write_atomic};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError {

@@ -8,58 +8,10 @@
 //! lede read a file outside the repository, so links are reported instead.
 //! Hidden files and directories (editor swap files, `.git`) are skipped.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::newsroom::config::CONFIG_FILE;
-
-pub const STORIES_DIR: &str = "stories";
-pub const TOPICS_DIR: &str = "topics";
-
-/// The two kinds of record, each with its own schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Collection {
-    Story,
-    Topic,
-}
-
-impl Collection {
-    pub fn schema_file(self) -> &'static str {
-        match self {
-            Collection::Story => "schemas/story.schema.json",
-            Collection::Topic => "schemas/topic.schema.json",
-        }
-    }
-
-    /// The key that holds the record's id, which must equal the file stem.
-    pub fn id_key(self) -> &'static str {
-        match self {
-            Collection::Story => "slug",
-            Collection::Topic => "id",
-        }
-    }
-
-    pub fn noun(self) -> &'static str {
-        match self {
-            Collection::Story => "story",
-            Collection::Topic => "topic",
-        }
-    }
-
-    /// Which collection a path relative to the root belongs to, if any.
-    pub fn of(relative: &Path) -> Option<Collection> {
-        if relative.extension().is_none_or(|ext| ext != "toml") {
-            return None;
-        }
-        let mut components = relative.components();
-        let first = components.next()?;
-        let rest: Vec<Component<'_>> = components.collect();
-        match first.as_os_str().to_str()? {
-            STORIES_DIR if !rest.is_empty() => Some(Collection::Story),
-            TOPICS_DIR if rest.len() == 1 => Some(Collection::Topic),
-            _ => None,
-        }
-    }
-}
+use crate::record::collection::{Collection, STORIES_DIR, TOPICS_DIR, file_stem};
 
 /// What the walk found at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,8 +40,7 @@ pub struct Entry {
 impl Entry {
     /// The file name without `.toml`: the id the record must declare.
     pub fn stem(&self) -> &str {
-        let name = self.display.rsplit('/').next().unwrap_or(&self.display);
-        name.strip_suffix(".toml").unwrap_or(name)
+        file_stem(&self.display)
     }
 }
 

@@ -4,7 +4,8 @@
 
 pub mod change;
 pub mod config;
-pub mod fs;
+pub mod drivers;
 pub mod layout;
+pub mod recovery;
 pub mod scaffold;
 pub mod stories;

@@ -1,6 +1,15 @@
 //! The files `lede init` writes into a new newsroom.
 
-use crate::check::schema::{BUILTIN_STORY_SCHEMA, BUILTIN_TOPIC_SCHEMA};
+/// The schemas `lede init` writes, which are also what lede checks against
+/// in a newsroom that has none of its own.
+pub const BUILTIN_STORY_SCHEMA: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schemas/story.schema.json"
+));
+pub const BUILTIN_TOPIC_SCHEMA: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/schemas/topic.schema.json"
+));
 
 pub const CONFIG: &str = r#"# lede configuration. Every key is optional; see lede's README.
 

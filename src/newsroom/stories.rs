@@ -6,7 +6,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::git::{Git, GitError};
-use crate::newsroom::layout::{self, Collection, EntryKind, RepoError};
+use crate::newsroom::layout::{self, EntryKind, RepoError};
+use crate::record::collection::Collection;
 use crate::record::model::{RecordError, Story};
 
 /// A story as read from a file, with the path it came from.

@@ -307,14 +307,39 @@ pub fn slugify(text: &str, max_words: usize) -> String {
     slug
 }
 
+/// The text of a new topic record.
+pub fn topic_text(id: &str, name: &str, kind: &str, blurb: &str) -> String {
+    format!(
+        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
+        text_value(id),
+        text_value(name),
+        text_value(kind),
+        text_value(blurb)
+    )
+}
+
+/// An id from a question's first words: "Why is this happening now?" →
+/// "why-is-this-happening-now".
+pub fn id_from(question: &str) -> String {
+    let id = slugify(question, 6);
+    if id.is_empty() {
+        "question".to_owned()
+    } else {
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_plan_follows_the_schema() {
-        let schema: Json =
-            serde_json::from_str(crate::check::schema::BUILTIN_STORY_SCHEMA).unwrap();
+        let schema: Json = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/story.schema.json"
+        )))
+        .unwrap();
         let plan = section_plan(&schema);
         let ids: Vec<&str> = plan.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(
@@ -364,5 +389,19 @@ mod tests {
         );
         assert_eq!(story.faq[0].get_ref().id.get_ref(), "q");
         assert_eq!(story.created.get_ref().to_string(), "2025-11-08T10:00:00Z");
+    }
+
+    #[test]
+    fn ids_are_made_from_the_first_words() {
+        assert_eq!(
+            id_from("Why is this happening now?"),
+            "why-is-this-happening-now"
+        );
+        assert_eq!(
+            id_from("What does Kazakhstan joining the Abraham Accords mean for the region?"),
+            "what-does-kazakhstan-joining-the-abraham"
+        );
+        assert_eq!(id_from("¿Qué?"), "qu");
+        assert_eq!(id_from("???"), "question");
     }
 }

@@ -11,7 +11,7 @@
 
 use toml_edit::{DocumentMut, Item, Table, Value};
 
-use crate::newsroom::layout::Collection;
+use crate::record::collection::Collection;
 use crate::record::edit::{EditError, text_value};
 
 const STORY_KEYS: &[&str] = &[

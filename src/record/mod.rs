@@ -1,9 +1,11 @@
 //! Records: the typed model of stories and topics, the spanned document a
 //! record's text parses into, and the format-preserving edits lede makes.
 
+pub mod collection;
 pub mod document;
 pub mod draft;
 pub mod edit;
 pub mod format;
 pub mod instance;
 pub mod model;
+pub mod reading;

@@ -108,6 +108,19 @@ pub enum TopicKind {
     Subject,
 }
 
+impl TopicKind {
+    /// Every kind's name as records spell it, in the order prompts offer
+    /// them. The topic schema's `kind` enum lists the same (a test checks).
+    pub const NAMES: [&'static str; 6] = [
+        "person",
+        "place",
+        "organisation",
+        "agreement",
+        "event",
+        "subject",
+    ];
+}
+
 /// A record that could not be read into the typed model, with the span of
 /// the offending text when the parser knows it. Spans are relative to the
 /// text after any byte-order mark.
@@ -211,5 +224,25 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(topic.kind.get_ref(), &TopicKind::Place);
+    }
+
+    #[test]
+    fn topic_kind_names_are_the_schemas_and_serde_s() {
+        let schema: serde_json::Value = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/topic.schema.json"
+        )))
+        .unwrap();
+        let listed: Vec<&str> = schema["properties"]["kind"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(listed, TopicKind::NAMES);
+        for name in TopicKind::NAMES {
+            let parsed: TopicKind = serde_json::from_value(name.into()).unwrap();
+            assert_eq!(serde_json::to_value(parsed).unwrap(), name);
+        }
     }
 }

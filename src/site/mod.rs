@@ -273,11 +273,6 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-fn stem(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".toml").unwrap_or(name)
-}
-
 /// Renders `inputs` (story and topic records) into `options.out`.
 pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, SiteError> {
     let config = options.config;
@@ -344,7 +339,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
     let mut stories: Vec<StoryRecord> = Vec::new();
     let mut tombstones: Vec<Tombstone> = Vec::new();
     for input in inputs.iter().filter(|i| i.path.starts_with("topics/")) {
-        let id = stem(&input.path);
+        let id = crate::record::collection::file_stem(&input.path);
         match Topic::from_toml(&input.text) {
             Ok(topic) if is_valid_id(id) && topic.id.get_ref() == id => {
                 let kind = serde_json::to_value(topic.kind.get_ref())
@@ -378,7 +373,7 @@ pub fn build(inputs: &[Input], options: &Options<'_>) -> Result<BuildReport, Sit
         .par_iter()
         .filter(|i| i.path.starts_with("stories/"))
         .map(|input| {
-            let slug = stem(&input.path).to_owned();
+            let slug = crate::record::collection::file_stem(&input.path).to_owned();
             if !is_valid_id(&slug) {
                 return Parsed::Skipped(
                     input.path.clone(),

@@ -306,8 +306,8 @@ pub fn check_history(
         };
         for delta in deltas {
             let Some(new_file) = &delta.new else { continue };
-            if crate::newsroom::layout::Collection::of(std::path::Path::new(&new_file.path))
-                != Some(crate::newsroom::layout::Collection::Story)
+            if crate::record::collection::Collection::of(std::path::Path::new(&new_file.path))
+                != Some(crate::record::collection::Collection::Story)
             {
                 continue;
             }

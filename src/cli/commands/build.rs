@@ -7,7 +7,8 @@ use crate::cli::ui::{errln, outln};
 use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::config::Config;
-use crate::newsroom::layout::{self, Collection, EntryKind};
+use crate::newsroom::layout::{self, EntryKind};
+use crate::record::collection::Collection;
 use crate::site::{self, Input, Options};
 
 /// Render the published branch into a static site.

@@ -13,7 +13,8 @@ use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::render::{TextStyle, render_json, render_markdown, render_stat, render_text};
 use crate::diff::word_diff::Granularity;
 use crate::git::Git;
-use crate::newsroom::layout::{self, Collection};
+use crate::newsroom::layout;
+use crate::record::collection::Collection;
 
 /// Show what changed in stories, part by part and word by word.
 ///

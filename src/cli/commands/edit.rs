@@ -221,7 +221,7 @@ fn edit_again(ui: &Ui, root: &Path, slug: &str, text: &str, prompt: &str) -> boo
             .interact()
             .unwrap_or(false);
     if !again {
-        let kept = crate::newsroom::fs::keep_unsaved(root, slug, text);
+        let kept = crate::newsroom::recovery::keep_unsaved(root, slug, text);
         errln!(
             ui,
             "Nothing was written. Your text is kept in {}",

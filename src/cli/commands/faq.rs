@@ -3,6 +3,7 @@
 use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::{Ui, Workspace};
+use crate::record::draft::id_from;
 
 /// Add a FAQ entry to a story.
 ///
@@ -97,36 +98,6 @@ fn ask(prompt: &str) -> Result<String, CommandError> {
         .interact_text()
         .map(|text| text.trim().to_owned())
         .map_err(|_| CommandError::new("cancelled; nothing was changed"))
-}
-
-/// An id from a question's first words: "Why is this happening now?" →
-/// "why-is-this-happening-now".
-pub fn id_from(question: &str) -> String {
-    let id = crate::record::draft::slugify(question, 6);
-    if id.is_empty() {
-        "question".to_owned()
-    } else {
-        id
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_made_from_the_first_words() {
-        assert_eq!(
-            id_from("Why is this happening now?"),
-            "why-is-this-happening-now"
-        );
-        assert_eq!(
-            id_from("What does Kazakhstan joining the Abraham Accords mean for the region?"),
-            "what-does-kazakhstan-joining-the-abraham"
-        );
-        assert_eq!(id_from("¿Qué?"), "qu");
-        assert_eq!(id_from("???"), "question");
-    }
 }
 
 /// Add a section to a story, after its other sections.

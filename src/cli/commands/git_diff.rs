@@ -20,7 +20,7 @@ use crate::cli::{Ui, Workspace};
 use crate::diff::record_diff::{Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
-use crate::newsroom::layout::Collection;
+use crate::record::collection::Collection;
 use crate::record::model::{Story, Topic};
 
 /// Git plumbing: the semantic diff for git's external diff interface.
@@ -136,7 +136,7 @@ pub fn textconv(bytes: &[u8]) -> String {
         return String::from_utf8_lossy(bytes).into_owned();
     };
     if let Ok(story) = Story::from_toml(text) {
-        return one_sentence_per_line(&super::show::render(&story));
+        return one_sentence_per_line(&crate::record::reading::plain_text(&story));
     }
     if let Ok(topic) = Topic::from_toml(text) {
         let kind = serde_json::to_value(topic.kind.get_ref())

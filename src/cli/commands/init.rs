@@ -63,7 +63,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     let commit = change.finish("init: new lede newsroom")?;
     // The drivers .gitattributes names live in this clone's .git/config.
     Git::open(&root)
-        .and_then(|git| super::setup::register(&git))
+        .and_then(|git| crate::newsroom::drivers::register(&git))
         .map_err(|e| {
             CommandError::from(e).hint("run `lede setup` to register lede's git drivers")
         })?;

@@ -68,7 +68,7 @@ fn write_pages(
         .get_display_name()
         .unwrap_or_else(|| command.get_name());
     let path = out.join(format!("{name}.1"));
-    crate::newsroom::fs::write_atomic(&path, &render(command)?)
+    crate::fs::write_atomic(&path, &render(command)?)
         .map_err(|e| CommandError::new(format!("cannot write {}: {e}", path.display())))?;
     written.push(path);
     for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {

@@ -62,7 +62,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     };
     match merged {
         Merged::Clean(text) => {
-            crate::newsroom::fs::write_atomic(&ours, text.as_bytes())
+            crate::fs::write_atomic(&ours, text.as_bytes())
                 .map_err(|e| CommandError::new(format!("cannot write {}: {e}", ours.display())))?;
             return Ok(Outcome::Success);
         }

@@ -18,7 +18,8 @@ use crate::cli::ui::{errln, outln};
 use crate::cli::{Ui, Workspace};
 use crate::git::Git;
 use crate::newsroom::config::Config;
-use crate::newsroom::layout::{self, Collection, EntryKind};
+use crate::newsroom::layout::{self, EntryKind};
+use crate::record::collection::Collection;
 use crate::record::draft::{Draft, Faq, Section, SectionPlan, Source, section_plan, slug_from};
 use crate::text::diagnostic::{Diagnostic, Severity};
 
@@ -123,7 +124,7 @@ impl Context<'_> {
     /// Keeps the draft so far (after editor text was written into it).
     fn keep(&mut self, draft: &Draft) {
         let slug = draft.slug.clone().unwrap_or_else(|| "new-story".into());
-        self.recovery = Some(crate::newsroom::fs::keep_unsaved(
+        self.recovery = Some(crate::newsroom::recovery::keep_unsaved(
             &self.root,
             &slug,
             &draft.render(&self.now),
@@ -229,7 +230,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         .collect();
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         // Kept first: the text must be safe even if printing fails.
-        let kept = crate::newsroom::fs::keep_unsaved(root, &slug, &text);
+        let kept = crate::newsroom::recovery::keep_unsaved(root, &slug, &text);
         crate::cli::editing::show_problems(ui, &path, &text, &diagnostics)?;
         errln!(
             ui,
@@ -245,7 +246,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
                 e.message
             ))
         })?;
-        errln!(ui, "\n{}", crate::cli::commands::show::render(&story));
+        errln!(ui, "\n{}", crate::record::reading::plain_text(&story));
         let save = dialoguer::Confirm::new()
             .with_prompt(format!("Save this story as {path}?"))
             .default(true)
@@ -254,7 +255,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             .flatten()
             .unwrap_or(false);
         if !save {
-            let kept = crate::newsroom::fs::keep_unsaved(root, &slug, &text);
+            let kept = crate::newsroom::recovery::keep_unsaved(root, &slug, &text);
             errln!(
                 ui,
                 "Nothing was written. The story is kept in {}",
@@ -442,15 +443,6 @@ fn ask_everything(
     Ok(())
 }
 
-const TOPIC_KINDS: [&str; 6] = [
-    "person",
-    "place",
-    "organisation",
-    "agreement",
-    "event",
-    "subject",
-];
-
 fn ask_topics(
     ask: &mut dyn Prompter,
     context: &mut Context<'_>,
@@ -490,7 +482,9 @@ fn ask_topics(
         .map_err(stop)?
     {
         let name = ask.input("Topic name", None, false).map_err(stop)?;
-        let kind = ask.select("Kind", &TOPIC_KINDS, 0).map_err(stop)?;
+        let kind = ask
+            .select("Kind", &crate::record::model::TopicKind::NAMES, 0)
+            .map_err(stop)?;
         let blurb = ask
             .input("Blurb (one paragraph)", None, false)
             .map_err(stop)?;
@@ -502,10 +496,10 @@ fn ask_topics(
             continue;
         }
         let path = format!("topics/{id}.toml");
-        let text = crate::cli::commands::topic::topic_text(
+        let text = crate::record::draft::topic_text(
             &id,
             name.trim(),
-            TOPIC_KINDS[kind],
+            crate::record::model::TopicKind::NAMES[kind],
             blurb.trim(),
         );
         let problems: Vec<Diagnostic> = context
@@ -569,7 +563,7 @@ fn ask_faq(
 ) -> Result<(), CommandError> {
     while ask.confirm("Add a FAQ entry?", false).map_err(stop)? {
         let question = ask.input("Question", None, false).map_err(stop)?;
-        let mut id = crate::cli::commands::faq::id_from(&question);
+        let mut id = crate::record::draft::id_from(&question);
         while draft.faq.iter().any(|f| f.id == id) {
             id.push_str("-2");
         }

@@ -5,12 +5,11 @@
 //! copies; so every clone needs this once (`lede init` does it for the
 //! repository it creates).
 
-use std::path::{Path, PathBuf};
-
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::{errln, outln};
 use crate::cli::{Ui, Workspace};
-use crate::git::{Git, GitError};
+use crate::git::Git;
+use crate::newsroom::drivers::{self, ATTRIBUTES_LINE};
 
 /// Register lede's git diff and merge drivers in this clone.
 ///
@@ -28,14 +27,11 @@ pub struct Args {
     pub check: bool,
 }
 
-/// The `.gitattributes` line that routes story files to lede's drivers.
-pub const ATTRIBUTES_LINE: &str = "stories/**/*.toml diff=lede merge=lede";
-
 pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let root = ws.root()?;
     let git = Git::open(root)?;
-    let wanted = driver_config(&lede_command());
-    let attributes = routes_stories(root);
+    let wanted = drivers::driver_config(&drivers::lede_command());
+    let attributes = drivers::routes_stories(root);
     if args.check {
         let mut missing = false;
         for (key, value) in &wanted {
@@ -83,7 +79,8 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             Outcome::Success
         });
     }
-    let set = register(&git).map_err(|e| CommandError::from(e).hint("nothing was changed"))?;
+    let set =
+        drivers::register(&git).map_err(|e| CommandError::from(e).hint("nothing was changed"))?;
     if !ui.quiet {
         outln!(
             ui,
@@ -118,16 +115,6 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     Ok(Outcome::Success)
 }
 
-/// Writes the drivers into the repository's own git configuration and
-/// returns what it set.
-pub fn register(git: &Git) -> Result<Vec<(String, String)>, GitError> {
-    let wanted = driver_config(&lede_command());
-    for (key, value) in &wanted {
-        git.set_local_config(key, value)?;
-    }
-    Ok(wanted)
-}
-
 /// From this many files in git's index on, `lede setup` turns on git's
 /// split index. Below it, rewriting the whole index costs a few
 /// milliseconds and the repository keeps git's default, which every tool
@@ -154,63 +141,4 @@ fn index_advice(git: &Git) -> IndexAdvice {
         // forms; lede leaves it alone.
         None => IndexAdvice::Small(0),
     }
-}
-
-fn driver_config(lede: &str) -> Vec<(String, String)> {
-    vec![
-        ("diff.lede.command".to_owned(), format!("{lede} git-diff")),
-        (
-            "diff.lede.textconv".to_owned(),
-            format!("{lede} git-diff --textconv"),
-        ),
-        (
-            "merge.lede.name".to_owned(),
-            "lede: story records merged part by part".to_owned(),
-        ),
-        (
-            "merge.lede.driver".to_owned(),
-            format!("{lede} merge-driver %O %A %B %L %P"),
-        ),
-    ]
-}
-
-/// How git should call this lede: `lede` when that is what PATH finds,
-/// otherwise this binary's full path, quoted for the shell git runs it
-/// through.
-fn lede_command() -> String {
-    let Ok(this) = std::env::current_exe().and_then(|path| path.canonicalize()) else {
-        return "lede".to_owned();
-    };
-    if on_path("lede").is_some_and(|found| found == this) {
-        return "lede".to_owned();
-    }
-    let text = this.to_string_lossy();
-    if text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/._-+".contains(&b))
-    {
-        text.into_owned()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
-}
-
-fn on_path(program: &str) -> Option<PathBuf> {
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-        .and_then(|found| found.canonicalize().ok())
-}
-
-/// Whether `.gitattributes` sends story files to the `lede` drivers.
-fn routes_stories(root: &Path) -> bool {
-    std::fs::read_to_string(root.join(".gitattributes")).is_ok_and(|text| {
-        text.lines().any(|line| {
-            let mut words = line.split_whitespace();
-            words
-                .next()
-                .is_some_and(|pattern| pattern.starts_with("stories/"))
-                && words.any(|attribute| attribute == "diff=lede")
-        })
-    })
 }

@@ -1,12 +1,11 @@
 //! `lede topic new`: a topic record that stories can refer to.
 
-use clap::ValueEnum;
-
 use crate::cli::editing;
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::{errln, outln};
 use crate::cli::{Ui, Workspace};
-use crate::record::edit::text_value;
+use crate::record::draft;
+use crate::record::model::TopicKind;
 use crate::text::diagnostic::Severity;
 
 /// Create a topic record in topics/.
@@ -25,8 +24,9 @@ pub struct NewArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub name: Option<String>,
 
-    #[arg(long, value_enum)]
-    pub kind: Option<Kind>,
+    /// What the topic is.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(TopicKind::NAMES))]
+    pub kind: Option<String>,
 
     /// One paragraph about the topic (Markdown).
     #[arg(long, allow_hyphen_values = true)]
@@ -39,29 +39,6 @@ pub struct NewArgs {
     /// Leave the new file uncommitted.
     #[arg(long)]
     pub no_commit: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    Person,
-    Place,
-    Organisation,
-    Agreement,
-    Event,
-    Subject,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Person => "person",
-            Kind::Place => "place",
-            Kind::Organisation => "organisation",
-            Kind::Agreement => "agreement",
-            Kind::Event => "event",
-            Kind::Subject => "subject",
-        }
-    }
 }
 
 pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandError> {
@@ -83,18 +60,16 @@ pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandEr
             .interact_text()
             .map_err(cancelled)?,
     };
-    let kind = match args.kind {
-        Some(kind) => kind.as_str().to_owned(),
+    let kind = match &args.kind {
+        Some(kind) => kind.clone(),
         None => {
-            let kinds = Kind::value_variants();
-            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             let index = dialoguer::Select::new()
                 .with_prompt("Kind")
-                .items(&names)
+                .items(TopicKind::NAMES)
                 .default(0)
                 .interact()
                 .map_err(cancelled)?;
-            names[index].to_owned()
+            TopicKind::NAMES[index].to_owned()
         }
     };
     let blurb = match &args.blurb {
@@ -106,7 +81,7 @@ pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandEr
     };
     let id = match &args.id {
         Some(id) => id.clone(),
-        None => crate::cli::commands::faq::id_from(&name),
+        None => draft::id_from(&name),
     };
 
     let root = ws.root()?;
@@ -117,7 +92,7 @@ pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandEr
         return Err(CommandError::new(format!("{path} already exists"))
             .hint("choose another --id; nothing was changed"));
     }
-    let text = topic_text(&id, &name, &kind, &blurb);
+    let text = draft::topic_text(&id, &name, &kind, &blurb);
     let diagnostics = crate::check::validate::check_text(root, config, schemas, &path, &text)?;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         editing::show_problems(ui, &path, &text, &diagnostics)?;
@@ -137,15 +112,4 @@ pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandEr
         }
     }
     Ok(Outcome::Success)
-}
-
-/// The text of a new topic record.
-pub fn topic_text(id: &str, name: &str, kind: &str, blurb: &str) -> String {
-    format!(
-        "#:schema ../schemas/topic.schema.json\nid = {}\nname = {}\nkind = {}\nblurb = {}\n",
-        text_value(id),
-        text_value(name),
-        text_value(kind),
-        text_value(blurb)
-    )
 }
