@@ -2,9 +2,12 @@
 //! editor what happened. It prints, so it belongs to the shell, not the
 //! library; commands use it and never each other.
 
+use std::path::Path;
+
 use crate::cli::error::{CommandError, ErrorKind, Outcome};
 use crate::cli::ui::{errln, out, outln};
 use crate::cli::{Ui, Workspace};
+use crate::newsroom::change::Change;
 use crate::record::edit::{EditError, RecordEditor};
 use crate::text::diagnostic::render_human_from;
 use crate::workflow::revise::{self, ReviseError};
@@ -53,6 +56,7 @@ pub fn report(
     message: &str,
     revised: &crate::workflow::revise::Revised,
 ) -> Result<(), CommandError> {
+    say_leftovers(ui, &revised.leftovers);
     if ui.quiet {
         return Ok(());
     }
@@ -107,14 +111,30 @@ pub fn show_problems(
 /// Writes new files (path, text) and commits them as one commit: what `new`
 /// and `topic new` share. Returns the commit id.
 pub fn create(
+    ui: &Ui,
     root: &std::path::Path,
     files: &[(&str, &str)],
     commit: bool,
     message: &str,
 ) -> Result<Option<String>, CommandError> {
-    let mut change = crate::newsroom::change::Change::begin(root, commit)?;
+    let mut change = begin_change(ui, root, commit)?;
     for (path, text) in files {
         change.write(path, text.as_bytes())?;
     }
     Ok(change.finish(message)?)
+}
+
+/// Begins a change (see `Change::begin`) and tells the user what an
+/// interrupted lede had left that it cleaned up first.
+pub fn begin_change(ui: &Ui, root: &Path, commit: bool) -> Result<Change, CommandError> {
+    let change = Change::begin(root, commit)?;
+    say_leftovers(ui, change.leftovers());
+    Ok(change)
+}
+
+/// One line per file an interrupted lede had left, on stderr.
+pub fn say_leftovers(ui: &Ui, leftovers: &[String]) {
+    for removed in leftovers {
+        errln!(ui, "lede: removed {removed}, left by an interrupted lede");
+    }
 }

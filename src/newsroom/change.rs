@@ -48,6 +48,7 @@ pub struct Change {
     written: Vec<String>,
     lock: RepoLock,
     index: Option<IndexUpdate>,
+    leftovers: Vec<String>,
 }
 
 impl Change {
@@ -64,23 +65,25 @@ impl Change {
         Change::with_git(root, Git::open(root)?, commit)
     }
 
+    /// Files an interrupted lede left behind that this change removed before
+    /// it began, for the command to tell the user about.
+    pub fn leftovers(&self) -> &[String] {
+        &self.leftovers
+    }
+
     /// Like `begin`, for a repository that `git` has just opened or created.
     pub fn with_git(root: &Path, git: Git, commit: bool) -> Result<Change, ChangeError> {
         let lock = RepoLock::acquire(git.git_dir())?;
+        let mut leftovers = Vec::new();
         if let Some(path) = &lock.interrupted_file {
             for removed in remove_stale_temporaries(&root.join(path)) {
-                eprintln!(
-                    "lede: removed {}, left by an interrupted lede",
-                    removed.display()
-                );
+                leftovers.push(removed.display().to_string());
             }
         }
         if lock.interrupted {
             // The lede before this one was killed while git wrote, and may
             // have left git's lock files behind.
-            for removed in git.remove_stale_locks() {
-                eprintln!("lede: removed {removed}, left by an interrupted lede");
-            }
+            leftovers.extend(git.remove_stale_locks());
         }
         git.check_ready()?;
         let index = if commit {
@@ -96,6 +99,7 @@ impl Change {
             written: Vec::new(),
             lock,
             index,
+            leftovers,
         })
     }
 

@@ -23,6 +23,8 @@ pub struct Revised {
     pub commit: Option<String>,
     /// The story was approved or published and is a draft again.
     pub back_to_draft: bool,
+    /// Files an interrupted lede had left, removed first (`Change::leftovers`).
+    pub leftovers: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,7 @@ pub fn revise(
     edit: impl FnOnce(&mut RecordEditor) -> Result<(), EditError>,
 ) -> Result<Revised, ReviseError> {
     let mut change = Change::begin(root, commit)?;
+    let leftovers = change.leftovers().to_vec();
     let (path, text) = stories::story_text(root, slug, &Source::WorkingTree)?;
     let edit_error = |source| ReviseError::Edit {
         path: path.clone(),
@@ -92,5 +95,6 @@ pub fn revise(
         path,
         commit,
         back_to_draft,
+        leftovers,
     })
 }

@@ -8,7 +8,6 @@ use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::outln;
 use crate::cli::{Ui, Workspace};
 use crate::git::TreeEdit;
-use crate::newsroom::change::Change;
 use crate::record::document::now;
 use crate::record::model::Status;
 use crate::workflow::states::{self, ACTION, ACTOR, REVISION, STORY};
@@ -67,7 +66,7 @@ pub fn retract(ui: &Ui, ws: &Workspace, args: &RetractArgs) -> Result<Outcome, C
     let root = ws.root()?;
     let config = ws.config()?;
     let branch = config.publish.branch.clone();
-    let mut change = Change::begin(root, true)?;
+    let mut change = crate::cli::editing::begin_change(ui, root, true)?;
     let git = change.git();
     let actor = git.identity()?;
     let story = crate::workflow::step::committed_story(root, git, &args.slug)?;

@@ -105,17 +105,15 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             Outcome::Success
         });
     }
-    let error = CommandError::from;
-    let mut change =
-        crate::newsroom::change::Change::begin(root, !args.no_commit).map_err(error)?;
+    let mut change = crate::cli::editing::begin_change(ui, root, !args.no_commit)?;
     for (path, text) in &changed {
-        change.write(path, text.as_bytes()).map_err(error)?;
+        change.write(path, text.as_bytes())?;
     }
     let message = match changed.as_slice() {
         [(path, _)] => format!("fmt: {path}"),
         many => format!("fmt: {} records", many.len()),
     };
-    let commit = change.finish(&message).map_err(error)?;
+    let commit = change.finish(&message)?;
     if !ui.quiet {
         for (path, _) in &changed {
             outln!(ui, "formatted {path}")?;

@@ -57,6 +57,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     }
     let (git, created) = Git::open_or_init(&root)?;
     let mut change = Change::with_git(&root, git, !args.no_commit)?;
+    crate::cli::editing::say_leftovers(ui, change.leftovers());
     for (path, contents) in &files {
         change.write(path, contents.as_bytes())?;
     }

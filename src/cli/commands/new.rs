@@ -272,7 +272,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         .collect();
     files.push((&path, &text));
     let commit =
-        crate::cli::editing::create(root, &files, !args.no_commit, &format!("new: {slug}"))?;
+        crate::cli::editing::create(ui, root, &files, !args.no_commit, &format!("new: {slug}"))?;
     if let Some(recovery) = &context.recovery {
         let _ = std::fs::remove_file(recovery);
     }
@@ -609,7 +609,7 @@ fn again_or_stop(ask: &mut dyn Prompter, context: &Context<'_>) -> Result<(), Co
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::prompt::{Answer, Script};
+    use crate::cli::prompt::script::{Answer, Script};
 
     const LONG: &str = "The accords were brokered by the United States in 2020. They set up formal relations between Israel and three Arab states, and Kazakhstan now says it will join them, which officials in Washington present as new momentum for agreements that stalled during the war in Gaza.";
 

@@ -132,7 +132,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     // depends on its own file and history, and on the published branch
     // only through a tip read again when its commit is made, so the plans
     // stay good while the others are published.
-    let mut change = Change::begin(root, true)?;
+    let mut change = crate::cli::editing::begin_change(ui, root, true)?;
     let (ready, mut reports) = plan_all(root, config, change.git(), &slugs, items, &now)?;
     let refused = !reports.is_empty();
     if refused && !args.due {

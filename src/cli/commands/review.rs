@@ -6,7 +6,6 @@ use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::outln;
 use crate::cli::{Ui, Workspace};
 use crate::git::Identity;
-use crate::newsroom::change::Change;
 use crate::record::edit::RecordEditor;
 use crate::record::model::Status;
 use crate::workflow::states::{self, ACTION, ACTOR, STORY, TRANSITION};
@@ -94,7 +93,7 @@ fn record_step(
 ) -> Result<Outcome, CommandError> {
     let root = ws.root()?;
     let config = ws.config()?;
-    let mut change = Change::begin(root, true)?;
+    let mut change = crate::cli::editing::begin_change(ui, root, true)?;
     let git = change.git();
     let actor = git.identity()?;
     let story = step::committed_story(root, git, slug)?;

@@ -4,7 +4,6 @@
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::outln;
 use crate::cli::{Ui, Workspace};
-use crate::newsroom::change::Change;
 use crate::record::edit::RecordEditor;
 use crate::record::model::Status;
 use crate::workflow::states::{self, ACTION, ACTOR, STORY};
@@ -38,7 +37,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         .hint("add Z (UTC) or an offset such as +01:00"));
     }
     let root = ws.root()?;
-    let mut change = Change::begin(root, true)?;
+    let mut change = crate::cli::editing::begin_change(ui, root, true)?;
     let actor = change.git().identity()?;
     let story = crate::workflow::step::committed_story(root, change.git(), &args.slug)?;
     if story.status != Status::Approved {

@@ -100,6 +100,7 @@ pub fn new(ui: &Ui, ws: &Workspace, args: &NewArgs) -> Result<Outcome, CommandEr
         return Ok(Outcome::Problems);
     }
     let commit = editing::create(
+        ui,
         root,
         &[(&path, &text)],
         !args.no_commit,

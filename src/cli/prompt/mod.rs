@@ -2,7 +2,11 @@
 //! dialogue's branches can be tested with scripted answers and run for real
 //! with dialoguer on a terminal.
 
-use std::collections::VecDeque;
+/// The scripted prompter, for the dialogue's unit tests only.
+#[cfg(test)]
+pub mod script;
+
+use std::io::Write;
 
 /// The person stopped the dialogue (Esc, `q`, Ctrl-C or end of input).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,100 +104,7 @@ impl Prompter for Terminal {
     }
 
     fn say(&mut self, message: &str) {
-        eprintln!("{message}");
-    }
-}
-
-/// One scripted answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    Text(&'static str),
-    Choice(usize),
-    /// Esc at a fuzzy choice: done choosing.
-    Done,
-    Yes,
-    No,
-    Cancel,
-}
-
-/// Answers given in advance, for tests of the dialogue's branches. Every
-/// prompt and message is recorded; a prompt without a scripted answer, or
-/// with an answer of the wrong kind, panics with the prompt, so a test
-/// cannot pass by accident.
-#[derive(Debug, Default)]
-pub struct Script {
-    answers: VecDeque<Answer>,
-    pub transcript: Vec<String>,
-}
-
-impl Script {
-    pub fn new(answers: impl IntoIterator<Item = Answer>) -> Script {
-        Script {
-            answers: answers.into_iter().collect(),
-            transcript: Vec::new(),
-        }
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.answers.is_empty()
-    }
-
-    fn next(&mut self, prompt: &str) -> Answer {
-        self.transcript.push(format!("? {prompt}"));
-        self.answers.pop_front().unwrap_or_else(|| {
-            panic!(
-                "no scripted answer for {prompt:?}; so far: {:#?}",
-                self.transcript
-            )
-        })
-    }
-}
-
-impl Prompter for Script {
-    fn input(&mut self, prompt: &str, initial: Option<&str>, _: bool) -> Result<String, Cancelled> {
-        match self.next(prompt) {
-            Answer::Text("") => Ok(initial.unwrap_or_default().to_owned()),
-            Answer::Text(text) => Ok(text.to_owned()),
-            Answer::Cancel => Err(Cancelled),
-            other => panic!("{prompt:?} wants text, the script has {other:?}"),
-        }
-    }
-
-    fn select(&mut self, prompt: &str, _: &[&str], _: usize) -> Result<usize, Cancelled> {
-        match self.next(prompt) {
-            Answer::Choice(index) => Ok(index),
-            Answer::Cancel => Err(Cancelled),
-            other => panic!("{prompt:?} wants a choice, the script has {other:?}"),
-        }
-    }
-
-    fn fuzzy_select(&mut self, prompt: &str, _: &[&str]) -> Result<Option<usize>, Cancelled> {
-        match self.next(prompt) {
-            Answer::Choice(index) => Ok(Some(index)),
-            Answer::Done => Ok(None),
-            Answer::Cancel => Err(Cancelled),
-            other => panic!("{prompt:?} wants a choice, the script has {other:?}"),
-        }
-    }
-
-    fn confirm(&mut self, prompt: &str, _: bool) -> Result<bool, Cancelled> {
-        match self.next(prompt) {
-            Answer::Yes => Ok(true),
-            Answer::No => Ok(false),
-            Answer::Cancel => Err(Cancelled),
-            other => panic!("{prompt:?} wants yes or no, the script has {other:?}"),
-        }
-    }
-
-    fn edit(&mut self, _: &str) -> Result<String, Cancelled> {
-        match self.next("(editor)") {
-            Answer::Text(text) => Ok(text.to_owned()),
-            Answer::Cancel => Err(Cancelled),
-            other => panic!("the editor wants text, the script has {other:?}"),
-        }
-    }
-
-    fn say(&mut self, message: &str) {
-        self.transcript.push(message.to_owned());
+        // A closed stderr must not end the dialogue and lose the answers.
+        let _ = writeln!(std::io::stderr(), "{message}");
     }
 }
