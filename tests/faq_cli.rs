@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{SAMPLE_STORY, TestRepo, stderr, stdout, transcript};
 
@@ -138,17 +138,14 @@ fn an_edit_that_breaks_a_rule_is_refused_and_changes_nothing() {
 #[test]
 fn without_a_terminal_missing_answers_fail_at_once() {
     let repo = TestRepo::committed_sample();
-    let started = Instant::now();
+    // A run that waited on stdin would be killed at the deadline and fail
+    // the exit status below; how fast it answers is for benches/.
     let output = repo
         .lede()
         .args(["add", "faq", SLUG])
         .timeout(Duration::from_secs(10))
         .output()
         .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "it never waits on stdin"
-    );
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("--question, --answer"),

@@ -3,7 +3,7 @@
 mod common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{TestRepo, stderr, stdout, transcript};
 
@@ -125,17 +125,14 @@ fn the_draft_can_come_from_stdin() {
 #[test]
 fn without_a_terminal_it_names_what_is_missing_at_once() {
     let repo = TestRepo::committed_sample();
-    let started = Instant::now();
+    // A run that waited on stdin would be killed at the deadline and fail
+    // the exit status below; how fast it answers is for benches/.
     let output = repo
         .lede()
         .arg("new")
         .timeout(Duration::from_secs(10))
         .output()
         .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "never waits on stdin"
-    );
     assert_eq!(output.status.code(), Some(2));
     let text = stderr(&output);
     assert!(
