@@ -1,0 +1,149 @@
+//! `lede list` and `lede show`: reading the newsroom, now and at any revision.
+
+use crate::common::{SAMPLE_STORY, TestRepo, stderr, stdout, transcript};
+
+const STORY: &str = "stories/2025/kazakhstan-joins-abraham-accords.toml";
+
+#[test]
+fn list_filters_by_status_desk_and_topic() {
+    let repo = TestRepo::committed_sample();
+    let all = repo
+        .lede()
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(all.status.code(), Some(0), "{}", transcript(&all));
+    let stories: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    let slugs: Vec<&str> = stories
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["slug"].as_str().unwrap())
+        .collect();
+    // Most recently updated first.
+    assert_eq!(
+        slugs,
+        [
+            "abraham-accords-explained",
+            "kazakhstan-joins-abraham-accords"
+        ]
+    );
+
+    let drafts = repo
+        .lede()
+        .args(["list", "--status", "draft"])
+        .output()
+        .unwrap();
+    let text = stdout(&drafts);
+    assert!(
+        text.contains("abraham-accords-explained") && !text.contains("kazakhstan-joins"),
+        "{text}"
+    );
+
+    let by_topic = repo
+        .lede()
+        .args(["list", "--topic", "steve-witkoff", "--format", "json"])
+        .output()
+        .unwrap();
+    let stories: serde_json::Value = serde_json::from_slice(&by_topic.stdout).unwrap();
+    assert_eq!(stories.as_array().unwrap().len(), 1);
+    let by_desk = repo
+        .lede()
+        .args(["list", "--desk", "business", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&by_desk).trim(), "[]");
+}
+
+#[test]
+fn list_skips_unreadable_stories_and_says_so() {
+    let repo = TestRepo::committed_sample();
+    repo.write("stories/2025/broken.toml", "slug = \n");
+    let output = repo.lede().args(["list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("skipped stories/2025/broken.toml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("kazakhstan-joins-abraham-accords"));
+}
+
+#[test]
+fn show_renders_reads_and_goes_back_in_history() {
+    let repo = TestRepo::committed_sample();
+    let text = repo
+        .lede()
+        .args(["show", "kazakhstan-joins-abraham-accords"])
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), Some(0), "{}", transcript(&text));
+    assert!(stdout(&text).contains("## What the papers say"));
+
+    let toml = repo
+        .lede()
+        .args([
+            "show",
+            "kazakhstan-joins-abraham-accords",
+            "--format",
+            "toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&toml), SAMPLE_STORY);
+
+    // An uncommitted edit shows in the working tree, not at HEAD.
+    repo.write(
+        STORY,
+        SAMPLE_STORY.replace("Kazakhstan to join", "Kazakhstan will join"),
+    );
+    let now = repo
+        .lede()
+        .args(["show", "kazakhstan-joins-abraham-accords"])
+        .output()
+        .unwrap();
+    assert!(stdout(&now).starts_with("Kazakhstan will join"));
+    let before = repo
+        .lede()
+        .args([
+            "show",
+            "kazakhstan-joins-abraham-accords",
+            "--rev",
+            "HEAD",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&before.stdout).unwrap();
+    assert!(
+        json["headline"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kazakhstan to join")
+    );
+    assert_eq!(json["created"], "2025-11-06T17:00:00Z");
+}
+
+#[test]
+fn show_names_what_it_cannot_find() {
+    let repo = TestRepo::committed_sample();
+    let missing = repo
+        .lede()
+        .args(["show", "no-such-story"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no story with the slug `no-such-story`"));
+    let bad_rev = repo
+        .lede()
+        .args(["show", "kazakhstan-joins-abraham-accords", "--rev", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_rev.status.code(), Some(2));
+    assert!(
+        stderr(&bad_rev).contains("nope is not a revision"),
+        "{}",
+        stderr(&bad_rev)
+    );
+}
