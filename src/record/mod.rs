@@ -7,3 +7,4 @@ pub mod edit;
 pub mod format;
 pub mod instance;
 pub mod model;
+pub mod splice;

@@ -14,7 +14,8 @@ use crate::newsroom::change::Change;
 use crate::newsroom::config::Config;
 use crate::newsroom::layout;
 use crate::newsroom::stories;
-use crate::workflow::publish::{self, Item, Plan, PublishError, Step};
+use crate::record::splice::Item;
+use crate::workflow::publish::{self, Plan, PublishError, Step};
 use crate::workflow::revise::now;
 
 /// Publish approved stories to the published branch.
