@@ -31,6 +31,10 @@ use crate::record::document::{self, Document, Step, display_path};
 use crate::text::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::text::source::{LineIndex, Position, strip_bom, tidy_span};
 
+/// The shape of a slug or id lives with the record model, where the
+/// splicer of `lede publish --only` needs it too; callers here keep it.
+pub use crate::record::model::is_valid_id;
+
 /// Which files to check.
 pub enum Targets {
     /// Every record in the repository.
@@ -924,18 +928,6 @@ impl RecordChecker<'_> {
         .pointer("/desk");
         self.push(diagnostic, span);
     }
-}
-
-/// Whether a slug or id has the shape the schemas require:
-/// `^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$`.
-pub fn is_valid_id(id: &str) -> bool {
-    let bytes = id.as_bytes();
-    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    !bytes.is_empty()
-        && bytes.len() <= 80
-        && bytes.first().is_some_and(edge)
-        && bytes.last().is_some_and(edge)
-        && bytes.iter().all(|b| edge(b) || *b == b'-')
 }
 
 const BIDI_HINT: &str = "remove it: bidirectional controls make text display in a different order from how it is stored, which can hide what it says";

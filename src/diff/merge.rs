@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::workflow::publish::{Item, apply_items, correction_blocks};
+use crate::record::splice::{Item, apply_items, correction_blocks};
 
 /// What a merge came to.
 #[derive(Debug, PartialEq, Eq)]

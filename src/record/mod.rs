@@ -9,3 +9,4 @@ pub mod format;
 pub mod instance;
 pub mod model;
 pub mod reading;
+pub mod splice;

@@ -15,6 +15,18 @@ use toml::value::Datetime;
 
 use crate::text::source::strip_bom;
 
+/// Whether a slug or id has the shape the schemas require:
+/// `^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$`.
+pub fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !bytes.is_empty()
+        && bytes.len() <= 80
+        && bytes.first().is_some_and(edge)
+        && bytes.last().is_some_and(edge)
+        && bytes.iter().all(|b| edge(b) || *b == b'-')
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

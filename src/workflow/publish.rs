@@ -18,359 +18,20 @@
 //! run commits it. Either way the repository never holds a state that the
 //! next `lede publish` cannot explain and complete (tested by killing
 //! publishes at every step, `tests/publish_cli.rs`).
+//!
+//! What a publish will do is planned before anything is written, in two
+//! parts: reading (`gather`, and `gather_checks` for a story that is to go
+//! out now) puts the working record, the published version, the review
+//! from history and the topic records into plain values; deciding
+//! (`settle`, `decide`) is pure functions over them, so every refusal can
+//! be tested without a repository.
 
-use std::ops::Range;
+use std::collections::BTreeMap;
 
 use crate::git::{Git, GitError, TreeEdit};
 use crate::record::edit::RecordEditor;
+use crate::record::splice::{Item, ItemError, apply_items};
 use crate::workflow::states::{self, APPROVED_BY, ITEMS, REVISION, STORY, WORKING_BLOB};
-
-/// One part of a story that `--only` publishes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    Headline,
-    Section(String),
-    Faq(String),
-}
-
-impl std::str::FromStr for Item {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Item, String> {
-        match text.split_once(':') {
-            None if text == "headline" => Ok(Item::Headline),
-            Some(("section", id)) if crate::check::validate::is_valid_id(id) => {
-                Ok(Item::Section(id.to_owned()))
-            }
-            Some(("faq", id)) if crate::check::validate::is_valid_id(id) => {
-                Ok(Item::Faq(id.to_owned()))
-            }
-            _ => Err(format!(
-                "`{text}` is not an item: write headline, section:<id> or faq:<id>"
-            )),
-        }
-    }
-}
-
-impl std::fmt::Display for Item {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Item::Headline => write!(f, "headline"),
-            Item::Section(id) => write!(f, "section:{id}"),
-            Item::Faq(id) => write!(f, "faq:{id}"),
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ItemError {
-    #[error("there is no {0} in the working story or in the published one")]
-    Missing(Item),
-    #[error("cannot read the {which} record: {message}")]
-    Parse {
-        which: &'static str,
-        message: String,
-    },
-    #[error("the {which} record's {what} has no table header lede can find")]
-    Layout { which: &'static str, what: String },
-}
-
-/// The published record with `items` taken from the working record and
-/// everything else byte for byte as it was published.
-pub fn apply_items(published: &str, working: &str, items: &[Item]) -> Result<String, ItemError> {
-    let mut text = published.to_owned();
-    for item in items {
-        text = match item {
-            Item::Headline => {
-                let headline = toml::from_str::<toml::Table>(working)
-                    .ok()
-                    .and_then(|t| t.get("headline")?.as_str().map(str::to_owned))
-                    .ok_or_else(|| ItemError::Missing(item.clone()))?;
-                let mut editor = RecordEditor::parse(&text).map_err(|e| ItemError::Parse {
-                    which: "published",
-                    message: e.to_string(),
-                })?;
-                editor.set_top_text("headline", &headline);
-                editor.render()
-            }
-            Item::Section(id) => splice(&text, working, item, &Block::Section(id))?,
-            Item::Faq(id) => splice(&text, working, item, &Block::Faq(id))?,
-        };
-    }
-    Ok(text)
-}
-
-/// The text of each `[[corrections]]` entry of a record, in order (with
-/// the comment lines just above it).
-pub fn correction_blocks(text: &str) -> Result<Vec<String>, ItemError> {
-    let headers = headers(text, "other")?;
-    Ok(headers
-        .iter()
-        .enumerate()
-        .filter(|(_, header)| header.path == ["corrections"])
-        .map(|(index, header)| {
-            let end = headers.get(index + 1).map_or(text.len(), |next| next.start);
-            text[header.start..end].to_owned()
-        })
-        .collect())
-}
-
-enum Block<'a> {
-    Section(&'a str),
-    Faq(&'a str),
-}
-
-/// A table header in a record: its byte span and the key path it opens.
-#[derive(Debug, Clone)]
-struct Header {
-    /// Where the block starts: the header line, or the comment lines just
-    /// above it.
-    start: usize,
-    path: Vec<String>,
-    /// For `[[faq]]` entries, the entry's id.
-    faq_id: Option<String>,
-}
-
-fn headers(text: &str, which: &'static str) -> Result<Vec<Header>, ItemError> {
-    type Found = Vec<(usize, Vec<String>, Option<String>)>;
-    fn walk(table: &toml_edit::Table, path: &mut Vec<String>, found: &mut Found) {
-        for (key, item) in table.iter() {
-            path.push(key.to_owned());
-            match item {
-                toml_edit::Item::Table(child) => {
-                    // An implicit table (`sections` of `[sections.a]`) has no
-                    // header of its own.
-                    if let Some(span) = child
-                        .span()
-                        .filter(|s| !s.is_empty() && !child.is_implicit())
-                    {
-                        found.push((span.start, path.clone(), None));
-                    }
-                    walk(child, path, found);
-                }
-                toml_edit::Item::ArrayOfTables(array) => {
-                    for child in array.iter() {
-                        if let Some(span) = child.span().filter(|s| !s.is_empty()) {
-                            let id = child.get("id").and_then(|v| v.as_str()).map(str::to_owned);
-                            found.push((span.start, path.clone(), id));
-                        }
-                        walk(child, path, found);
-                    }
-                }
-                _ => {}
-            }
-            path.pop();
-        }
-    }
-    let document = toml_edit::Document::parse(text).map_err(|e| ItemError::Parse {
-        which,
-        message: e.to_string(),
-    })?;
-    let mut found = Found::new();
-    walk(document.as_table(), &mut Vec::new(), &mut found);
-    found.sort_by_key(|(start, _, _)| *start);
-    Ok(found
-        .into_iter()
-        .map(|(at, path, faq_id)| Header {
-            start: block_start(text, at),
-            path,
-            faq_id,
-        })
-        .collect())
-}
-
-impl Block<'_> {
-    fn id(&self) -> &str {
-        match self {
-            Block::Section(id) | Block::Faq(id) => id,
-        }
-    }
-
-    fn opens(&self, header: &Header) -> bool {
-        match self {
-            Block::Section(id) => {
-                header.path.len() == 2 && header.path[0] == "sections" && header.path[1] == *id
-            }
-            Block::Faq(id) => {
-                header.path.len() == 1
-                    && header.path[0] == "faq"
-                    && header.faq_id.as_deref() == Some(*id)
-            }
-        }
-    }
-
-    /// Whether `header` lies inside a block this kind of block opens
-    /// (`[[sections.x.sources]]` inside `[sections.x]`).
-    fn contains(&self, opener: &Header, header: &Header) -> bool {
-        match self {
-            Block::Section(_) => header.path.len() > 2 && header.path[..2] == opener.path[..2],
-            Block::Faq(_) => header.path.len() > 1 && header.path[0] == "faq",
-        }
-    }
-
-    /// The ids of this kind of block in `headers`, in order.
-    fn siblings(&self, headers: &[Header]) -> Vec<String> {
-        headers
-            .iter()
-            .filter_map(|h| match self {
-                Block::Section(_) if h.path.len() == 2 && h.path[0] == "sections" => {
-                    Some(h.path[1].clone())
-                }
-                Block::Faq(_) if h.path.len() == 1 && h.path[0] == "faq" => h.faq_id.clone(),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn with_id<'b>(&self, id: &'b str) -> Block<'b> {
-        match self {
-            Block::Section(_) => Block::Section(id),
-            Block::Faq(_) => Block::Faq(id),
-        }
-    }
-
-    /// Where a block of this kind goes when none of its siblings is there:
-    /// sections before the FAQ and corrections, FAQ entries before the
-    /// corrections.
-    fn fallback_position(&self, text: &str, headers: &[Header]) -> usize {
-        let later: &[&str] = match self {
-            Block::Section(_) => &["faq", "corrections"],
-            Block::Faq(_) => &["corrections"],
-        };
-        headers
-            .iter()
-            .find(|h| later.contains(&h.path[0].as_str()))
-            .map_or(text.len(), |h| h.start)
-    }
-}
-
-/// The byte range of the block `block` opens in `text`.
-fn find_block(text: &str, headers: &[Header], block: &Block<'_>) -> Option<Range<usize>> {
-    let index = headers.iter().position(|h| block.opens(h))?;
-    let opener = &headers[index];
-    let end = headers[index + 1..]
-        .iter()
-        .find(|h| !block.contains(opener, h))
-        .map_or(text.len(), |h| h.start);
-    Some(opener.start..end)
-}
-
-/// The start of the line at `at`, moved up over comment lines directly
-/// above it, which belong to the table they precede.
-fn block_start(text: &str, at: usize) -> usize {
-    let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    while start > 0 {
-        let previous_start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        if text[previous_start..start].trim_start().starts_with('#') {
-            start = previous_start;
-        } else {
-            break;
-        }
-    }
-    start
-}
-
-fn splice(
-    published: &str,
-    working: &str,
-    item: &Item,
-    block: &Block<'_>,
-) -> Result<String, ItemError> {
-    let published_headers = headers(published, "published")?;
-    let working_headers = headers(working, "working")?;
-    let source = find_block(working, &working_headers, block);
-    let target = find_block(published, &published_headers, block);
-    let layout = |which: &'static str| ItemError::Layout {
-        which,
-        what: item.to_string(),
-    };
-    // An item that exists as a value but has no header of its own (written
-    // inline) cannot be cut out safely.
-    if source.is_none() && has_item(working, item) {
-        return Err(layout("working"));
-    }
-    if target.is_none() && has_item(published, item) {
-        return Err(layout("published"));
-    }
-    let mut result = String::with_capacity(published.len() + 1024);
-    match (source, target) {
-        (Some(source), Some(target)) => {
-            result.push_str(&published[..target.start]);
-            result.push_str(&separated(&working[source], target.end < published.len()));
-            result.push_str(&published[target.end..]);
-        }
-        (None, Some(target)) => {
-            result.push_str(&published[..target.start]);
-            result.push_str(&published[target.end..]);
-            if target.end == published.len() {
-                // The last block went: the blank line before it goes too.
-                let kept = result.trim_end_matches('\n').len();
-                result.truncate(kept);
-                result.push('\n');
-            }
-        }
-        (Some(source), None) => {
-            // After the nearest earlier sibling (in the working order) that
-            // is published; else before the first published sibling.
-            let order = block.siblings(&working_headers);
-            let own = order.iter().position(|id| id == block.id());
-            let earlier = own.map_or(&order[..], |own| &order[..own]);
-            let published_ids = block.siblings(&published_headers);
-            let at = earlier
-                .iter()
-                .rev()
-                .find_map(|id| find_block(published, &published_headers, &block.with_id(id)))
-                .map(|range| range.end)
-                .or_else(|| {
-                    published_ids
-                        .first()
-                        .and_then(|id| {
-                            find_block(published, &published_headers, &block.with_id(id))
-                        })
-                        .map(|range| range.start)
-                })
-                .unwrap_or_else(|| block.fallback_position(published, &published_headers));
-            let before = &published[..at];
-            result.push_str(before);
-            if !before.is_empty() && !before.ends_with("\n\n") {
-                result.push_str(if before.ends_with('\n') { "\n" } else { "\n\n" });
-            }
-            result.push_str(&separated(&working[source], at < published.len()));
-            result.push_str(&published[at..]);
-        }
-        (None, None) => return Err(ItemError::Missing(item.clone())),
-    }
-    Ok(result)
-}
-
-/// A block's text ending in a line break, and in a blank line when more
-/// follows it.
-fn separated(block: &str, more_follows: bool) -> String {
-    let mut text = block.trim_end_matches('\n').to_owned();
-    text.push('\n');
-    if more_follows {
-        text.push('\n');
-    }
-    text
-}
-
-fn has_item(text: &str, item: &Item) -> bool {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return false;
-    };
-    match item {
-        Item::Headline => table.contains_key("headline"),
-        Item::Section(id) => table.get("sections").and_then(|s| s.get(id)).is_some(),
-        Item::Faq(id) => table
-            .get("faq")
-            .and_then(|f| f.as_array())
-            .is_some_and(|entries| {
-                entries
-                    .iter()
-                    .any(|e| e.get("id").and_then(|v| v.as_str()) == Some(id))
-            }),
-    }
-}
 
 /// Why a story cannot be published now. Each says what to do instead.
 #[derive(Debug, thiserror::Error)]
@@ -487,7 +148,60 @@ fn parse_table(text: &str) -> Option<toml::Table> {
     toml::from_str(crate::text::source::strip_bom(text)).ok()
 }
 
-/// Decides what publishing `slug` means now, or why it cannot happen.
+/// What publishing one story depends on, read from the repository by
+/// [`gather`]: the working record, the story's newest version on the
+/// published branch and the topic records either of them names. Plain
+/// values, so that the decision over them ([`settle`], [`decide`]) can be
+/// tested without a repository.
+#[derive(Debug, Clone)]
+pub struct PublishFacts {
+    pub slug: String,
+    /// The working record's path, which is also its path on the published
+    /// branch.
+    pub path: String,
+    /// The working record as the working tree has it.
+    pub text: String,
+    /// Git's blob id of `text`: the published branch's `Working-Blob`
+    /// trailer names the working record a publish was made from.
+    pub working_blob: String,
+    /// The story's newest version on the published branch.
+    pub published: Option<Published>,
+    /// Topic records from the working tree (path → text) that the working
+    /// or the published story names. The published branch gets those the
+    /// story as published names: the site needs their names and blurbs.
+    pub topics: BTreeMap<String, String>,
+}
+
+/// A story's newest version on the published branch.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub path: String,
+    pub text: String,
+    /// The trailers of the commit that wrote it (`Working-Blob`, `Items`,
+    /// `Approved-by`).
+    pub trailers: Vec<(String, String)>,
+}
+
+/// What only a story that is to be published now needs: read by
+/// [`gather_checks`] once [`settle`] has found that the story's own state
+/// does not decide it.
+#[derive(Debug, Default)]
+pub struct Checks {
+    /// Whether HEAD holds the working record's text: changes that are not
+    /// committed (and so were never approved) are not published.
+    pub committed: bool,
+    /// What history says of the story's review since it was last
+    /// published; read only when lede.toml requires approval.
+    pub review: Option<states::Review>,
+    /// Whether the approval's commit carries a good signature; asked only
+    /// when lede.toml requires signed approvals and there is an approval.
+    pub approval_signed: Option<bool>,
+}
+
+/// Decides what publishing `slug` means now, or why it cannot happen:
+/// the facts are read first ([`gather`], then [`gather_checks`] and the
+/// schemas when the story's state leaves it open) and the decision is made
+/// over them ([`settle`], [`decide`]).
 pub fn plan(
     root: &std::path::Path,
     config: &crate::newsroom::config::Config,
@@ -496,210 +210,306 @@ pub fn plan(
     items: Option<&[Item]>,
     now: &str,
 ) -> Result<Plan, PublishError> {
+    let facts = gather(root, config, git, slug)?;
+    // A story that needs no checks does not wait for history to be walked
+    // or the schemas to be compiled.
+    if let Some(settled) = settle(&facts, now) {
+        return settled;
+    }
+    let checks = gather_checks(config, git, &facts)?;
+    let schemas = crate::check::schema::Schemas::load(root)?;
+    let known_topics = crate::check::validate::KnownTopics::read(root)?;
+    // `lede validate`'s engine, now a pure function of a text.
+    let errors_in = |candidate: &str| {
+        crate::check::validate::check_text_against(
+            root,
+            config,
+            &schemas,
+            &known_topics,
+            &facts.path,
+            candidate,
+        )
+        .iter()
+        .filter(|d| d.severity == crate::text::diagnostic::Severity::Error)
+        .count()
+    };
+    decide(&facts, &checks, &config.workflow, items, now, &errors_in)
+}
+
+/// Reads what publishing `slug` depends on: the working record, its
+/// newest version on the published branch (with that commit's trailers),
+/// and the topic records they name.
+pub fn gather(
+    root: &std::path::Path,
+    config: &crate::newsroom::config::Config,
+    git: &Git,
+    slug: &str,
+) -> Result<PublishFacts, PublishError> {
     use crate::newsroom::stories::{Source, story_text};
     let (path, text) = story_text(root, slug, &Source::WorkingTree)?;
     let file_name = format!("{slug}.toml");
-    let branch = &config.publish.branch;
-    let tip = git.branch_tip(branch)?;
-    let (previous_path, previous, previous_trailers) = match &tip {
-        Some(tip) => match git
-            .history_limited(tip, "stories", &file_name, 1)?
+    let mut published = None;
+    if let Some(tip) = git.branch_tip(&config.publish.branch)?
+        && let Some(touch) = git
+            .history_limited(&tip, "stories", &file_name, 1)?
             .into_iter()
             .next()
-        {
-            Some(touch) => {
-                let trailers = states::trailers(&touch.commit.message);
-                match touch.new {
-                    Some(file) => {
-                        let blob = file.blob.as_deref().unwrap_or_default();
-                        let bytes = git.read_blob(blob)?;
-                        (
-                            Some(file.path),
-                            Some(String::from_utf8_lossy(&bytes).into_owned()),
-                            trailers,
-                        )
-                    }
-                    None => (None, None, trailers),
-                }
-            }
-            None => (None, None, Vec::new()),
-        },
-        None => (None, None, Vec::new()),
-    };
-    let working_blob = Git::blob_id(text.as_bytes())?;
-    let table = parse_table(&text);
-    let previous_table = previous.as_deref().and_then(parse_table);
-    let status = field(&table, "status")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let edit_error = |message: String| PublishError::Edit {
-        path: path.clone(),
-        message,
-    };
-    let with_fields = |base: &str,
-                       status: Option<&str>,
-                       revision: u64,
-                       published: &str,
-                       updated: &str|
-     -> Result<String, PublishError> {
-        let mut editor = RecordEditor::parse(base).map_err(|e| edit_error(e.to_string()))?;
-        if let Some(status) = status {
-            editor.set_top_text("status", status);
-        }
-        editor
-            .set_top_raw("revision", &revision.to_string())
-            .map_err(|e| edit_error(e.to_string()))?;
-        editor
-            .set_top_raw("published", published)
-            .map_err(|e| edit_error(e.to_string()))?;
-        editor
-            .set_top_raw("updated", updated)
-            .map_err(|e| edit_error(e.to_string()))?;
-        Ok(editor.render())
-    };
-    let plan_with = |step: Step,
-                     revision: u64,
-                     published_text: String,
-                     working_text: String,
-                     items: String,
-                     approved_by: Option<String>| {
-        let topics = topic_records(root, &published_text);
-        Plan {
-            slug: slug.to_owned(),
-            path: path.clone(),
-            old_published_path: previous_path.clone().filter(|p| p != &path),
-            previous: previous.clone(),
-            revision,
-            items,
-            approved_by,
-            published_text,
-            working_text,
-            working_blob: working_blob.clone(),
-            step,
-            topics,
-        }
-    };
-    let previous_revision = field(&previous_table, "revision")
-        .and_then(|v| v.as_integer())
-        .map_or(0, |r| r.max(0) as u64);
-    let text_of = |value: Option<&toml::Value>| value.map(|v| v.to_string());
-
-    // An earlier run made the published commit from this very working
-    // record and was stopped before committing the working record.
-    if states::trailer(&previous_trailers, WORKING_BLOB) == Some(working_blob.as_str())
-        && let Some(previous) = &previous
+        && let Some(file) = touch.new
     {
-        let published_at =
-            text_of(field(&previous_table, "published")).unwrap_or_else(|| now.to_owned());
-        let updated = text_of(field(&previous_table, "updated")).unwrap_or_else(|| now.to_owned());
-        let whole = states::trailer(&previous_trailers, ITEMS) == Some("all");
-        let status = (whole || states::same_content(previous, &text)).then_some("published");
-        let working_text = with_fields(&text, status, previous_revision, &published_at, &updated)?;
-        let items = states::trailer(&previous_trailers, ITEMS)
-            .unwrap_or("all")
-            .to_owned();
-        let approved_by = states::trailer(&previous_trailers, APPROVED_BY).map(str::to_owned);
-        return Ok(plan_with(
-            Step::WorkingOnly,
-            previous_revision,
-            previous.clone(),
-            working_text,
-            items,
-            approved_by,
-        ));
+        let bytes = git.read_blob(file.blob.as_deref().unwrap_or_default())?;
+        published = Some(Published {
+            path: file.path,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            trailers: states::trailers(&touch.commit.message),
+        });
     }
-    if status == "retracted" {
-        return Err(Refusal::Retracted {
-            slug: slug.to_owned(),
+    let working_blob = Git::blob_id(text.as_bytes())?;
+    let mut topics = BTreeMap::new();
+    let named = topic_ids(&text)
+        .into_iter()
+        .chain(published.iter().flat_map(|p| topic_ids(&p.text)));
+    for id in named {
+        let topic_path = format!("topics/{id}.toml");
+        if !topics.contains_key(&topic_path)
+            && let Ok(topic) = std::fs::read_to_string(root.join(&topic_path))
+        {
+            topics.insert(topic_path, topic);
         }
-        .into());
     }
-    if status == "published" {
-        let working_revision = field(&table, "revision")
+    Ok(PublishFacts {
+        slug: slug.to_owned(),
+        path,
+        text,
+        working_blob,
+        published,
+        topics,
+    })
+}
+
+/// Reads the checks a story to be published now must pass: whether it is
+/// committed, its review, and the approval's signature, each only when
+/// lede.toml asks for it.
+pub fn gather_checks(
+    config: &crate::newsroom::config::Config,
+    git: &Git,
+    facts: &PublishFacts,
+) -> Result<Checks, PublishError> {
+    let committed = git.is_committed(&facts.path, facts.text.as_bytes())?;
+    let review = if config.workflow.require_approval {
+        Some(states::review_at(
+            git,
+            "HEAD",
+            &facts.slug,
+            Some(&facts.path),
+        )?)
+    } else {
+        None
+    };
+    let approval_signed = match review.as_ref().and_then(|r| r.approval.as_ref()) {
+        Some(approval) if config.workflow.require_signed => {
+            Some(git.verify_commit(&approval.commit))
+        }
+        _ => None,
+    };
+    Ok(Checks {
+        committed,
+        review,
+        approval_signed,
+    })
+}
+
+/// What the texts of the facts say, parsed once per decision.
+struct State {
+    table: Option<toml::Table>,
+    previous_table: Option<toml::Table>,
+    /// The working record's `status`.
+    status: String,
+    /// The published version's `revision` (0 when none).
+    previous_revision: u64,
+}
+
+impl State {
+    fn of(facts: &PublishFacts) -> State {
+        let table = parse_table(&facts.text);
+        let previous_table = facts.published.as_ref().and_then(|p| parse_table(&p.text));
+        let status = field(&table, "status")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let previous_revision = field(&previous_table, "revision")
             .and_then(|v| v.as_integer())
             .map_or(0, |r| r.max(0) as u64);
-        return match &previous {
-            Some(previous)
-                if working_revision == previous_revision
-                    && states::same_content(previous, &text) =>
+        State {
+            table,
+            previous_table,
+            status,
+            previous_revision,
+        }
+    }
+}
+
+/// The plan when the story's own state decides it, with no check needed:
+/// completing a publish an earlier run was stopped in, refusing a
+/// retracted story, or finding a published one already out (or edited
+/// without going back to review). `None`: the story is to be published
+/// now, and [`decide`] says whether it may.
+pub fn settle(facts: &PublishFacts, now: &str) -> Option<Result<Plan, PublishError>> {
+    settle_with(facts, &State::of(facts), now)
+}
+
+fn settle_with(
+    facts: &PublishFacts,
+    state: &State,
+    now: &str,
+) -> Option<Result<Plan, PublishError>> {
+    let text_of = |value: Option<&toml::Value>| value.map(|v| v.to_string());
+    // An earlier run made the published commit from this very working
+    // record and was stopped before committing the working record.
+    if let Some(published) = &facts.published
+        && states::trailer(&published.trailers, WORKING_BLOB) == Some(facts.working_blob.as_str())
+    {
+        let trailers = &published.trailers;
+        let published_at =
+            text_of(field(&state.previous_table, "published")).unwrap_or_else(|| now.to_owned());
+        let updated =
+            text_of(field(&state.previous_table, "updated")).unwrap_or_else(|| now.to_owned());
+        let whole = states::trailer(trailers, ITEMS) == Some("all");
+        let status =
+            (whole || states::same_content(&published.text, &facts.text)).then_some("published");
+        let working_text = match with_fields(
+            facts,
+            &facts.text,
+            status,
+            state.previous_revision,
+            &published_at,
+            &updated,
+        ) {
+            Ok(text) => text,
+            Err(error) => return Some(Err(error)),
+        };
+        let items = states::trailer(trailers, ITEMS).unwrap_or("all").to_owned();
+        let approved_by = states::trailer(trailers, APPROVED_BY).map(str::to_owned);
+        return Some(Ok(plan_with(
+            facts,
+            Step::WorkingOnly,
+            state.previous_revision,
+            published.text.clone(),
+            working_text,
+            items,
+            approved_by,
+        )));
+    }
+    if state.status == "retracted" {
+        return Some(Err(Refusal::Retracted {
+            slug: facts.slug.clone(),
+        }
+        .into()));
+    }
+    if state.status == "published" {
+        let working_revision = field(&state.table, "revision")
+            .and_then(|v| v.as_integer())
+            .map_or(0, |r| r.max(0) as u64);
+        return Some(match &facts.published {
+            Some(published)
+                if working_revision == state.previous_revision
+                    && states::same_content(&published.text, &facts.text) =>
             {
                 Ok(plan_with(
+                    facts,
                     Step::Done,
-                    previous_revision,
-                    previous.clone(),
-                    text.clone(),
+                    state.previous_revision,
+                    published.text.clone(),
+                    facts.text.clone(),
                     String::new(),
                     None,
                 ))
             }
             _ => Err(Refusal::PublishedEdited {
-                slug: slug.to_owned(),
+                slug: facts.slug.clone(),
             }
             .into()),
-        };
+        });
     }
-    if !git.is_committed(&path, text.as_bytes())? {
-        return Err(Refusal::Uncommitted { path }.into());
+    None
+}
+
+/// Whether the story may be published now, and what both commits will
+/// hold: every check of a publish, over values already read. It settles
+/// first what [`settle`] settles, so it is the whole decision on its own.
+/// `errors_in` counts the errors `lede validate` finds in a text (the
+/// working record, then the record as it would go public). The error is a
+/// [`Refusal`], or an [`PublishError::Edit`] when a record cannot be edited.
+pub fn decide(
+    facts: &PublishFacts,
+    checks: &Checks,
+    rules: &crate::newsroom::config::WorkflowConfig,
+    items: Option<&[Item]>,
+    now: &str,
+    errors_in: &dyn Fn(&str) -> usize,
+) -> Result<Plan, PublishError> {
+    let state = State::of(facts);
+    if let Some(settled) = settle_with(facts, &state, now) {
+        return settled;
     }
-    let schemas = crate::check::schema::Schemas::load(root)?;
-    let topics = crate::check::validate::KnownTopics::read(root)?;
-    let count_errors = |candidate: &str| -> Result<usize, PublishError> {
-        let diagnostics = crate::check::validate::check_text_against(
-            root, config, &schemas, &topics, &path, candidate,
-        );
-        Ok(diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::text::diagnostic::Severity::Error)
-            .count())
-    };
-    let errors = count_errors(&text)?;
+    let slug = &facts.slug;
+    let text = &facts.text;
+    if !checks.committed {
+        return Err(Refusal::Uncommitted {
+            path: facts.path.clone(),
+        }
+        .into());
+    }
+    let errors = errors_in(text);
     if errors > 0 {
-        return Err(Refusal::Invalid { path, errors }.into());
+        return Err(Refusal::Invalid {
+            path: facts.path.clone(),
+            errors,
+        }
+        .into());
     }
     let mut approved_by = None;
-    if config.workflow.require_approval {
-        if status != "approved" {
+    if rules.require_approval {
+        if state.status != "approved" {
             return Err(Refusal::NotApproved {
-                slug: slug.to_owned(),
-                status,
+                slug: slug.clone(),
+                status: state.status.clone(),
             }
             .into());
         }
-        let review = states::review_at(git, "HEAD", slug, Some(&path))?;
-        let approval = review.approval.ok_or_else(|| Refusal::NoApproval {
-            slug: slug.to_owned(),
-        })?;
-        if !states::same_content(&approval.text, &text) {
+        let review = checks.review.as_ref();
+        let approval = review
+            .and_then(|review| review.approval.as_ref())
+            .ok_or_else(|| Refusal::NoApproval { slug: slug.clone() })?;
+        if !states::same_content(&approval.text, text) {
             return Err(Refusal::EditedAfterApproval {
-                slug: slug.to_owned(),
+                slug: slug.clone(),
                 approver: approval.approver.to_string(),
-                commit: approval.commit[..12].to_owned(),
+                commit: short(&approval.commit),
             }
             .into());
         }
-        if config.workflow.distinct_reviewer
+        if rules.distinct_reviewer
             && review
-                .content_authors
-                .iter()
+                .into_iter()
+                .flat_map(|review| &review.content_authors)
                 .any(|a| states::same_person(a, &approval.approver))
         {
             return Err(Refusal::SelfApproved {
-                slug: slug.to_owned(),
+                slug: slug.clone(),
                 approver: approval.approver.to_string(),
             }
             .into());
         }
-        if config.workflow.require_signed && !git.verify_commit(&approval.commit) {
+        if rules.require_signed && checks.approval_signed != Some(true) {
             return Err(Refusal::Unsigned {
-                slug: slug.to_owned(),
-                commit: approval.commit[..12].to_owned(),
+                slug: slug.clone(),
+                commit: short(&approval.commit),
             }
             .into());
         }
         approved_by = Some(approval.approver.to_string());
     }
-    if let Some(embargo) = field(&table, "embargo").and_then(|v| v.as_datetime())
+    if let Some(embargo) = field(&state.table, "embargo").and_then(|v| v.as_datetime())
         && let (Some((until, _)), Some(now_seconds)) = (
             crate::record::document::instant(embargo),
             now.parse()
@@ -709,47 +519,56 @@ pub fn plan(
         && until > now_seconds.0
     {
         return Err(Refusal::Embargoed {
-            slug: slug.to_owned(),
+            slug: slug.clone(),
             until: embargo.to_string(),
         }
         .into());
     }
-    let revision = previous_revision + 1;
-    let published_at =
-        text_of(field(&previous_table, "published")).unwrap_or_else(|| now.to_owned());
+    let revision = state.previous_revision + 1;
+    let published_at = field(&state.previous_table, "published")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| now.to_owned());
     let (base, items_label) = match items {
         None => (text.clone(), "all".to_owned()),
         Some(items) => {
-            let previous = previous
-                .as_deref()
-                .ok_or_else(|| Refusal::NothingPublished {
-                    slug: slug.to_owned(),
-                })?;
+            let previous = facts
+                .published
+                .as_ref()
+                .ok_or_else(|| Refusal::NothingPublished { slug: slug.clone() })?;
             let label = items
                 .iter()
                 .map(Item::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
             (
-                apply_items(previous, &text, items).map_err(Refusal::from)?,
+                apply_items(&previous.text, text, items).map_err(Refusal::from)?,
                 label,
             )
         }
     };
-    let published_text = with_fields(&base, Some("published"), revision, &published_at, now)?;
-    let errors = count_errors(&published_text)?;
+    let published_text = with_fields(
+        facts,
+        &base,
+        Some("published"),
+        revision,
+        &published_at,
+        now,
+    )?;
+    let errors = errors_in(&published_text);
     if errors > 0 {
         return Err(Refusal::InvalidResult { errors }.into());
     }
-    let everything_out = items.is_none() || states::same_content(&published_text, &text);
+    let everything_out = items.is_none() || states::same_content(&published_text, text);
     let working_text = with_fields(
-        &text,
+        facts,
+        text,
         everything_out.then_some("published"),
         revision,
         &published_at,
         now,
     )?;
     Ok(plan_with(
+        facts,
         Step::Start,
         revision,
         published_text,
@@ -759,21 +578,86 @@ pub fn plan(
     ))
 }
 
-/// The topic records a story refers to, from the working tree.
-fn topic_records(root: &std::path::Path, story: &str) -> Vec<(String, String)> {
-    let ids: Vec<String> = parse_table(story)
+/// A commit id as refusals show it: its first 12 digits.
+fn short(commit: &str) -> String {
+    commit.get(..12).unwrap_or(commit).to_owned()
+}
+
+/// `base` with the fields a publish maintains set.
+fn with_fields(
+    facts: &PublishFacts,
+    base: &str,
+    status: Option<&str>,
+    revision: u64,
+    published: &str,
+    updated: &str,
+) -> Result<String, PublishError> {
+    let edit_error = |message: String| PublishError::Edit {
+        path: facts.path.clone(),
+        message,
+    };
+    let mut editor = RecordEditor::parse(base).map_err(|e| edit_error(e.to_string()))?;
+    if let Some(status) = status {
+        editor.set_top_text("status", status);
+    }
+    editor
+        .set_top_raw("revision", &revision.to_string())
+        .map_err(|e| edit_error(e.to_string()))?;
+    editor
+        .set_top_raw("published", published)
+        .map_err(|e| edit_error(e.to_string()))?;
+    editor
+        .set_top_raw("updated", updated)
+        .map_err(|e| edit_error(e.to_string()))?;
+    Ok(editor.render())
+}
+
+fn plan_with(
+    facts: &PublishFacts,
+    step: Step,
+    revision: u64,
+    published_text: String,
+    working_text: String,
+    items: String,
+    approved_by: Option<String>,
+) -> Plan {
+    // The topic records the story as published names, in its order.
+    let topics = topic_ids(&published_text)
+        .into_iter()
+        .filter_map(|id| {
+            let path = format!("topics/{id}.toml");
+            let text = facts.topics.get(&path)?.clone();
+            Some((path, text))
+        })
+        .collect();
+    Plan {
+        slug: facts.slug.clone(),
+        path: facts.path.clone(),
+        old_published_path: facts
+            .published
+            .as_ref()
+            .map(|p| p.path.clone())
+            .filter(|p| p != &facts.path),
+        previous: facts.published.as_ref().map(|p| p.text.clone()),
+        revision,
+        items,
+        approved_by,
+        published_text,
+        working_text,
+        working_blob: facts.working_blob.clone(),
+        step,
+        topics,
+    }
+}
+
+/// The topic ids a story names (those that can be file names).
+fn topic_ids(story: &str) -> Vec<String> {
+    parse_table(story)
         .and_then(|t| t.get("topics")?.as_array().cloned())
         .unwrap_or_default()
         .iter()
         .filter_map(|v| v.as_str().map(str::to_owned))
-        .filter(|id| crate::check::validate::is_valid_id(id))
-        .collect();
-    ids.into_iter()
-        .filter_map(|id| {
-            let path = format!("topics/{id}.toml");
-            let text = std::fs::read_to_string(root.join(&path)).ok()?;
-            Some((path, text))
-        })
+        .filter(|id| crate::record::model::is_valid_id(id))
         .collect()
 }
 
@@ -845,110 +729,398 @@ pub fn working_message(plan: &Plan, published_commit: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! The decision over hand-made facts: no repository, no files.
+
     use super::*;
+    use crate::git::Identity;
+    use crate::newsroom::config::WorkflowConfig;
+    use crate::workflow::states::{Approval, Review};
 
-    const PUBLISHED: &str = r#"#:schema ../../schemas/story.schema.json
-slug = "s"
-headline = "Old headline"
-status = "published"
+    const NOW: &str = "2026-01-10T12:00:00Z";
+    const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+    const EDITOR: &str = "Sam Editor <sam@example.org>";
+    const AUTHOR: &str = "Ines Moreau <ines@example.org>";
 
-# The first section.
-[sections.a]
-title = "A"
-body = "Published A."
+    /// A working record, approved and never published.
+    const WORKING: &str = r#"slug = "harbour"
+headline = "Harbour expansion approved"
+status = "approved"
+desk = "business"
+authors = ["Ines Moreau <ines@example.org>"]
+topics = ["port-alder"]
+created = 2025-10-02T08:15:00Z
+updated = 2025-10-03T16:40:00Z
 
-[sections.b]
-title = "B"
-body = "Published B."
-
-[[sections.b.sources]]
-outlet = "X"
-gist = "Old gist."
+[sections.whats-happened]
+title = "What's happened"
+body = "The authority approved the plan."
 
 [[faq]]
-id = "one"
-question = "One?"
-answer = "Published one."
-
-[[faq]]
-id = "two"
-question = "Two?"
-answer = "Published two."
+id = "why-now"
+question = "Why now?"
+answer = "The terminal is full."
 "#;
 
-    fn working() -> String {
-        PUBLISHED
-            .replace("Old headline", "New headline")
-            .replace("Published A.", "Working A.")
-            .replace("Old gist.", "New gist.")
-            .replace("Published one.", "Working one.")
-            .replace(
-                "[[faq]]\nid = \"two\"",
-                "[[faq]]\nid = \"new\"\nquestion = \"New?\"\nanswer = \"Added.\"\n\n[[faq]]\nid = \"two\"",
-            )
+    /// What the published branch holds after a first publish of an older
+    /// version of `WORKING`.
+    const PUBLISHED: &str = r#"slug = "harbour"
+headline = "Harbour plan goes to a vote"
+status = "published"
+desk = "business"
+authors = ["Ines Moreau <ines@example.org>"]
+topics = ["port-alder"]
+created = 2025-10-02T08:15:00Z
+updated = 2025-10-05T09:00:00Z
+revision = 1
+published = 2025-10-05T09:00:00Z
+
+[sections.whats-happened]
+title = "What's happened"
+body = "The authority approved the plan."
+
+[[faq]]
+id = "why-now"
+question = "Why now?"
+answer = "The vote is due."
+"#;
+
+    fn identity(text: &str) -> Identity {
+        let (name, email) = text.split_once(" <").unwrap();
+        Identity {
+            name: name.to_owned(),
+            email: email.trim_end_matches('>').to_owned(),
+        }
     }
 
-    #[test]
-    fn one_faq_entry_changes_and_nothing_else() {
-        let result = apply_items(PUBLISHED, &working(), &[Item::Faq("one".into())]).unwrap();
-        assert_eq!(result, PUBLISHED.replace("Published one.", "Working one."));
+    fn facts(text: &str, published: Option<&str>) -> PublishFacts {
+        PublishFacts {
+            slug: "harbour".into(),
+            path: "stories/harbour.toml".into(),
+            text: text.into(),
+            working_blob: "b10b".into(),
+            published: published.map(|text| Published {
+                path: "stories/harbour.toml".into(),
+                text: text.into(),
+                trailers: vec![(ITEMS.into(), "all".into())],
+            }),
+            topics: BTreeMap::from([(
+                "topics/port-alder.toml".to_owned(),
+                "id = \"port-alder\"\n".to_owned(),
+            )]),
+        }
     }
 
-    #[test]
-    fn a_new_faq_entry_goes_where_the_working_story_has_it() {
-        let result = apply_items(PUBLISHED, &working(), &[Item::Faq("new".into())]).unwrap();
-        assert_eq!(
-            result,
-            PUBLISHED.replace(
-                "[[faq]]\nid = \"two\"",
-                "[[faq]]\nid = \"new\"\nquestion = \"New?\"\nanswer = \"Added.\"\n\n[[faq]]\nid = \"two\""
-            )
-        );
+    /// Committed, and approved by `approver` with the text `approved`.
+    fn approved(approved: &str, approver: &str) -> Checks {
+        Checks {
+            committed: true,
+            review: Some(Review {
+                approval: Some(Approval {
+                    commit: COMMIT.into(),
+                    approver: identity(approver),
+                    time: 0,
+                    text: approved.into(),
+                }),
+                content_authors: vec![identity(AUTHOR)],
+                ..Review::default()
+            }),
+            approval_signed: None,
+        }
     }
 
-    #[test]
-    fn a_section_moves_with_its_sources_and_comments() {
-        let result = apply_items(PUBLISHED, &working(), &[Item::Section("b".into())]).unwrap();
-        assert_eq!(result, PUBLISHED.replace("Old gist.", "New gist."));
-        let result = apply_items(PUBLISHED, &working(), &[Item::Section("a".into())]).unwrap();
-        assert_eq!(result, PUBLISHED.replace("Published A.", "Working A."));
+    fn valid(_: &str) -> usize {
+        0
     }
 
-    #[test]
-    fn removed_items_are_removed_and_the_headline_is_set() {
-        let without_two = working().replace(
-            "\n\n[[faq]]\nid = \"two\"\nquestion = \"Two?\"\nanswer = \"Published two.\"\n",
-            "\n",
-        );
-        let result = apply_items(
-            PUBLISHED,
-            &without_two,
-            &[Item::Faq("two".into()), Item::Headline],
+    fn decide_default(
+        facts: &PublishFacts,
+        checks: &Checks,
+        items: Option<&[Item]>,
+    ) -> Result<Plan, PublishError> {
+        decide(
+            facts,
+            checks,
+            &WorkflowConfig::default(),
+            items,
+            NOW,
+            &valid,
         )
-        .unwrap();
-        assert_eq!(
-            result,
-            PUBLISHED
-                .replace(
-                    "\n[[faq]]\nid = \"two\"\nquestion = \"Two?\"\nanswer = \"Published two.\"\n",
-                    ""
-                )
-                .replace("Old headline", "New headline")
-        );
-        assert!(toml::from_str::<toml::Table>(&result).is_ok());
+    }
+
+    fn refusal(result: Result<Plan, PublishError>) -> Refusal {
+        match result {
+            Err(PublishError::Refused(refusal)) => refusal,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[test]
-    fn missing_items_and_bad_names_are_refused() {
-        assert!(matches!(
-            apply_items(PUBLISHED, &working(), &[Item::Faq("nope".into())]),
-            Err(ItemError::Missing(_))
-        ));
-        assert!("faq:Bad Id".parse::<Item>().is_err());
-        assert!("sources:x".parse::<Item>().is_err());
-        assert_eq!(
-            "section:how-we-got-here".parse::<Item>(),
-            Ok(Item::Section("how-we-got-here".into()))
+    fn an_approved_story_goes_out_whole() {
+        let facts = facts(WORKING, None);
+        assert!(
+            settle(&facts, NOW).is_none(),
+            "nothing settles a story to publish"
         );
+        let plan = decide_default(&facts, &approved(WORKING, EDITOR), None).unwrap();
+        assert_eq!(plan.step, Step::Start);
+        assert_eq!(plan.revision, 1);
+        assert_eq!(plan.items, "all");
+        assert_eq!(plan.approved_by.as_deref(), Some(EDITOR));
+        assert_eq!(plan.previous, None);
+        assert_eq!(plan.old_published_path, None);
+        let published: toml::Table = toml::from_str(&plan.published_text).unwrap();
+        assert_eq!(published["status"].as_str(), Some("published"));
+        assert_eq!(published["revision"].as_integer(), Some(1));
+        assert_eq!(published["published"].to_string(), NOW);
+        assert_eq!(published["updated"].to_string(), NOW);
+        assert!(states::same_content(&plan.published_text, WORKING));
+        // The working record says what the published one says.
+        assert_eq!(plan.working_text, plan.published_text);
+        assert_eq!(
+            plan.topics,
+            [(
+                "topics/port-alder.toml".to_owned(),
+                "id = \"port-alder\"\n".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_story_that_is_not_approved_is_refused() {
+        let text = WORKING.replace("status = \"approved\"", "status = \"in_review\"");
+        let result = decide_default(&facts(&text, None), &approved(&text, EDITOR), None);
+        assert!(matches!(
+            refusal(result),
+            Refusal::NotApproved { status, .. } if status == "in_review"
+        ));
+        let no_approval = Checks {
+            committed: true,
+            review: Some(Review::default()),
+            approval_signed: None,
+        };
+        assert!(matches!(
+            refusal(decide_default(&facts(WORKING, None), &no_approval, None)),
+            Refusal::NoApproval { .. }
+        ));
+        // Without require_approval a draft goes out, approved by nobody.
+        let draft = WORKING.replace("status = \"approved\"", "status = \"draft\"");
+        let rules = WorkflowConfig {
+            require_approval: false,
+            ..WorkflowConfig::default()
+        };
+        let checks = Checks {
+            committed: true,
+            ..Checks::default()
+        };
+        let plan = decide(&facts(&draft, None), &checks, &rules, None, NOW, &valid).unwrap();
+        assert_eq!(plan.approved_by, None);
+    }
+
+    #[test]
+    fn an_approval_holds_for_the_text_approved_by_someone_else_signed_if_required() {
+        let edited = WORKING.replace("The terminal is full.", "The terminal is full now.");
+        assert!(matches!(
+            refusal(decide_default(&facts(&edited, None), &approved(WORKING, EDITOR), None)),
+            Refusal::EditedAfterApproval { commit, .. } if commit == COMMIT[..12]
+        ));
+        // Only the workflow's fields changed since: the approval holds.
+        let touched = WORKING.replace("2025-10-03T16:40:00Z", "2025-10-04T08:00:00Z");
+        assert!(decide_default(&facts(&touched, None), &approved(WORKING, EDITOR), None).is_ok());
+        let own = "Ines Moreau <INES@example.org>";
+        assert!(matches!(
+            refusal(decide_default(
+                &facts(WORKING, None),
+                &approved(WORKING, own),
+                None
+            )),
+            Refusal::SelfApproved { .. }
+        ));
+        let signed = WorkflowConfig {
+            require_signed: true,
+            ..WorkflowConfig::default()
+        };
+        let mut checks = approved(WORKING, EDITOR);
+        for (signature, ok) in [(None, false), (Some(false), false), (Some(true), true)] {
+            checks.approval_signed = signature;
+            let result = decide(&facts(WORKING, None), &checks, &signed, None, NOW, &valid);
+            match ok {
+                true => assert!(result.is_ok()),
+                false => assert!(matches!(refusal(result), Refusal::Unsigned { .. })),
+            }
+        }
+    }
+
+    #[test]
+    fn uncommitted_and_invalid_records_are_refused() {
+        let facts = facts(WORKING, None);
+        let uncommitted = Checks {
+            committed: false,
+            ..approved(WORKING, EDITOR)
+        };
+        assert!(matches!(
+            refusal(decide_default(&facts, &uncommitted, None)),
+            Refusal::Uncommitted { path } if path == "stories/harbour.toml"
+        ));
+        let checks = approved(WORKING, EDITOR);
+        let rules = WorkflowConfig::default();
+        let two = |_: &str| 2;
+        assert!(matches!(
+            refusal(decide(&facts, &checks, &rules, None, NOW, &two)),
+            Refusal::Invalid { errors: 2, .. }
+        ));
+        // Valid as it is, invalid as it would go public.
+        let once_published = |text: &str| usize::from(text.contains("status = \"published\""));
+        assert!(matches!(
+            refusal(decide(&facts, &checks, &rules, None, NOW, &once_published)),
+            Refusal::InvalidResult { errors: 1 }
+        ));
+    }
+
+    #[test]
+    fn an_embargoed_story_waits_for_its_time() {
+        let text = WORKING.replace(
+            "updated = 2025-10-03T16:40:00Z",
+            "updated = 2025-10-03T16:40:00Z\nembargo = 2026-01-10T12:30:00Z",
+        );
+        let facts = facts(&text, None);
+        let checks = approved(&text, EDITOR);
+        assert!(matches!(
+            refusal(decide_default(&facts, &checks, None)),
+            Refusal::Embargoed { until, .. } if until == "2026-01-10T12:30:00Z"
+        ));
+        let later = "2026-01-10T12:30:00Z";
+        let rules = WorkflowConfig::default();
+        let plan = decide(&facts, &checks, &rules, None, later, &valid).unwrap();
+        assert!(
+            plan.published_text
+                .contains("published = 2026-01-10T12:30:00Z")
+        );
+    }
+
+    #[test]
+    fn one_faq_entry_goes_into_the_published_record() {
+        let working = WORKING
+            .replace(
+                "The terminal is full.",
+                "The terminal is full; ships divert.",
+            )
+            .replace(
+                "updated = 2025-10-03T16:40:00Z",
+                "updated = 2025-10-06T10:00:00Z\nrevision = 1\npublished = 2025-10-05T09:00:00Z",
+            );
+        let republish = facts(&working, Some(PUBLISHED));
+        let only = [Item::Faq("why-now".into())];
+        let plan = decide_default(&republish, &approved(&working, EDITOR), Some(&only)).unwrap();
+        assert_eq!(plan.step, Step::Start);
+        assert_eq!(plan.items, "faq:why-now");
+        assert_eq!(plan.revision, 2);
+        assert_eq!(plan.previous.as_deref(), Some(PUBLISHED));
+        // The entry and the publish fields change; the headline stays as
+        // published, and so does the first publication time.
+        assert_eq!(
+            plan.published_text,
+            PUBLISHED
+                .replace("The vote is due.", "The terminal is full; ships divert.")
+                .replace("revision = 1", "revision = 2")
+                .replace(
+                    "updated = 2025-10-05T09:00:00Z",
+                    &format!("updated = {NOW}")
+                )
+        );
+        // The working story still has a headline to publish: it stays
+        // approved, with the revision it is now at.
+        let working_after: toml::Table = toml::from_str(&plan.working_text).unwrap();
+        assert_eq!(working_after["status"].as_str(), Some("approved"));
+        assert_eq!(working_after["revision"].as_integer(), Some(2));
+        assert_eq!(
+            working_after["headline"].as_str(),
+            Some("Harbour expansion approved")
+        );
+
+        // Items of a story never published are refused.
+        let never = facts(&working, None);
+        assert!(matches!(
+            refusal(decide_default(
+                &never,
+                &approved(&working, EDITOR),
+                Some(&only)
+            )),
+            Refusal::NothingPublished { .. }
+        ));
+        // So is an item neither version has.
+        let missing = [Item::Faq("nope".into())];
+        assert!(matches!(
+            refusal(decide_default(
+                &republish,
+                &approved(&working, EDITOR),
+                Some(&missing)
+            )),
+            Refusal::Items(ItemError::Missing(_))
+        ));
+    }
+
+    #[test]
+    fn a_retracted_story_is_not_published_again() {
+        let text = WORKING.replace("status = \"approved\"", "status = \"retracted\"");
+        let facts = facts(&text, Some(PUBLISHED));
+        assert!(matches!(
+            settle(&facts, NOW).map(refusal),
+            Some(Refusal::Retracted { .. })
+        ));
+        // decide settles it the same way, whatever the checks say.
+        assert!(matches!(
+            refusal(decide_default(&facts, &approved(&text, EDITOR), None)),
+            Refusal::Retracted { .. }
+        ));
+    }
+
+    #[test]
+    fn a_published_story_is_done_unless_it_was_edited() {
+        let same = PUBLISHED.replace(
+            "updated = 2025-10-05T09:00:00Z",
+            "updated = 2025-10-05T09:00:01Z",
+        );
+        let plan = settle(&facts(&same, Some(PUBLISHED)), NOW)
+            .unwrap()
+            .unwrap();
+        assert_eq!(plan.step, Step::Done);
+        assert_eq!(plan.revision, 1);
+        assert_eq!(plan.published_text, PUBLISHED);
+        let edited = PUBLISHED.replace("The vote is due.", "The vote was held.");
+        assert!(matches!(
+            settle(&facts(&edited, Some(PUBLISHED)), NOW).map(refusal),
+            Some(Refusal::PublishedEdited { .. })
+        ));
+        // Published, says the record, but the branch has no version of it.
+        assert!(matches!(
+            settle(&facts(PUBLISHED, None), NOW).map(refusal),
+            Some(Refusal::PublishedEdited { .. })
+        ));
+    }
+
+    #[test]
+    fn an_interrupted_publish_is_completed_not_made_again() {
+        // The published branch has a commit made from this working record
+        // (its Working-Blob): only the working record's commit is left.
+        let mut facts = facts(WORKING, Some(PUBLISHED));
+        let published = facts.published.as_mut().unwrap();
+        published.trailers = vec![
+            (ITEMS.into(), "all".into()),
+            (APPROVED_BY.into(), EDITOR.into()),
+            (WORKING_BLOB.into(), "b10b".into()),
+        ];
+        let plan = settle(&facts, NOW).unwrap().unwrap();
+        assert_eq!(plan.step, Step::WorkingOnly);
+        assert_eq!(plan.revision, 1);
+        assert_eq!(plan.items, "all");
+        assert_eq!(plan.approved_by.as_deref(), Some(EDITOR));
+        assert_eq!(plan.published_text, PUBLISHED);
+        let working: toml::Table = toml::from_str(&plan.working_text).unwrap();
+        assert_eq!(working["status"].as_str(), Some("published"));
+        assert_eq!(working["revision"].as_integer(), Some(1));
+        assert_eq!(working["published"].to_string(), "2025-10-05T09:00:00Z");
+        assert_eq!(working["updated"].to_string(), "2025-10-05T09:00:00Z");
+        // Completing it asks for none of the checks.
+        assert!(decide_default(&facts, &Checks::default(), None).is_ok());
     }
 }

@@ -15,7 +15,8 @@ use crate::newsroom::change::Change;
 use crate::newsroom::config::Config;
 use crate::newsroom::stories;
 use crate::record::document::now;
-use crate::workflow::publish::{self, Item, Plan, PublishError, Step};
+use crate::record::splice::Item;
+use crate::workflow::publish::{self, Plan, PublishError, Step};
 
 /// Publish approved stories to the published branch.
 ///
