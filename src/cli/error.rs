@@ -26,6 +26,7 @@ use crate::newsroom::layout::RepoError;
 use crate::newsroom::stories::ReadError;
 use crate::record::edit::EditError;
 use crate::site::SiteError;
+use crate::site::load::LoadError;
 use crate::workflow::publish::PublishError;
 use crate::workflow::revise::ReviseError;
 use crate::workflow::step::StepError;
@@ -304,6 +305,15 @@ impl From<SiteError> for CommandError {
             SiteError::Write { .. } | SiteError::Read { .. } => ErrorKind::Internal,
         };
         CommandError::from_error(kind, &error)
+    }
+}
+
+impl From<LoadError> for CommandError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Git(git) => CommandError::from(git),
+            LoadError::Repo(repo) => CommandError::from(repo),
+        }
     }
 }
 

@@ -19,6 +19,7 @@
 //! longer part of the site (a story retracted from the feeds, a removed
 //! topic) are deleted; nothing else in the directory is touched.
 
+pub mod load;
 pub mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -878,6 +879,31 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, SiteError> {
             }
         })?;
     Ok(true)
+}
+
+/// Renders `inputs` as of the current time (`LEDE_NOW` pins it).
+pub fn build_at_now(
+    root: &Path,
+    config: &Config,
+    inputs: &[Input],
+    out: &Path,
+    draft: bool,
+) -> Result<BuildReport, SiteError> {
+    let now = crate::record::document::now()
+        .parse::<toml::value::Datetime>()
+        .ok()
+        .and_then(|n| crate::record::document::instant(&n))
+        .map_or(0, |(seconds, _)| seconds);
+    build(
+        inputs,
+        &Options {
+            config,
+            root,
+            out,
+            now,
+            draft,
+        },
+    )
 }
 
 #[cfg(test)]

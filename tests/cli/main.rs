@@ -5,6 +5,8 @@
 
 mod common;
 
+mod closed_pipe;
+
 mod bad_input;
 mod diff_cli;
 mod edit_cli;
@@ -12,6 +14,7 @@ mod faq_cli;
 mod fixtures;
 mod fmt_cli;
 mod init_cli;
+mod layers;
 mod merge_cli;
 mod new_cli;
 mod publish_cli;

@@ -59,11 +59,11 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             let mut config = Config::load(root)?;
             config.site.base_url = base_url.clone();
             let inputs = if working {
-                super::build::working_inputs(root)?
+                crate::site::load::working(root)?
             } else {
-                super::build::published_inputs(root, &config)?
+                crate::site::load::published(root, &config)?
             };
-            let report = super::build::build(root, &config, &inputs, &out, working)?;
+            let report = crate::site::build_at_now(root, &config, &inputs, &out, working)?;
             errln!(
                 ui,
                 "Built {} stories ({} files written, {} unchanged).",

@@ -131,7 +131,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         Format::Json => diagnostic::render_json(&report.diagnostics, summary),
         Format::Github => diagnostic::render_github(&report.diagnostics),
     };
-    write_stdout(output.as_bytes())?;
+    ui.stdout().write_all(output.as_bytes())?;
     if args.format == Format::Human && !ui.quiet {
         errln!(ui, "{}", summary_line(&summary, started.elapsed()));
     }
@@ -141,17 +141,6 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         Ok(Outcome::Problems)
     } else {
         Ok(Outcome::Success)
-    }
-}
-
-/// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<(), CommandError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::new(
-            format!("cannot write the report: {error}"),
-        )),
-        _ => Ok(()),
     }
 }
 
