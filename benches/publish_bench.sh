@@ -56,7 +56,7 @@
 #   git update-index -- stories/YYYY/SLUG.toml
 #
 # and that again as lede runs git (GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
-# see huge_page_tunables in src/git.rs). No reference row is part of the
+# see huge_page_tunables in src/git/mod.rs). No reference row is part of the
 # ratio check.
 #
 # After the last round (all K stories published) each repository must pass
