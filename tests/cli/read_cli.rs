@@ -147,3 +147,26 @@ fn show_names_what_it_cannot_find() {
         stderr(&bad_rev)
     );
 }
+
+#[test]
+fn a_missing_directory_and_a_bad_revision_are_named() {
+    let repo = TestRepo::committed_sample();
+    let missing = repo
+        .lede()
+        .args(["-C", "/no/such/newsroom", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        transcript(&missing),
+        "status: 2\n--- stdout\n--- stderr\nerror: -C /no/such/newsroom: no such directory\n"
+    );
+    let bad_rev = repo
+        .lede()
+        .args(["list", "--rev", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        transcript(&bad_rev),
+        "status: 2\n--- stdout\n--- stderr\nerror: nope is not a revision in this repository\nhint: a revision is a commit id, a branch or tag name, or an expression such as HEAD~2\n"
+    );
+}
