@@ -61,3 +61,24 @@ pub fn working(root: &Path) -> Result<Vec<Input>, LoadError> {
     }
     Ok(inputs)
 }
+
+/// The page templates: each built-in one, or its override from
+/// `templates/<name>` in the repository.
+pub fn templates(root: &Path) -> Result<Vec<(String, String)>, crate::site::SiteError> {
+    let mut sources = Vec::new();
+    for (name, built_in) in crate::site::render::BUILT_IN {
+        let custom = root.join("templates").join(name);
+        let source = match std::fs::read_to_string(&custom) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => built_in.to_owned(),
+            Err(source) => {
+                return Err(crate::site::SiteError::Read {
+                    path: custom,
+                    source,
+                });
+            }
+        };
+        sources.push((name.to_owned(), source));
+    }
+    Ok(sources)
+}
