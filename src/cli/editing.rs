@@ -138,3 +138,29 @@ pub fn say_leftovers(ui: &Ui, leftovers: &[String]) {
         errln!(ui, "lede: removed {removed}, left by an interrupted lede");
     }
 }
+
+/// One line on stderr when the published branch moved to the remote's.
+pub fn say_refreshed(
+    ui: &Ui,
+    config: &crate::newsroom::config::Config,
+    refreshed: &crate::workflow::team::Refreshed,
+) {
+    let (branch, remote) = (&config.publish.branch, &config.newsroom.remote);
+    let line = match refreshed {
+        crate::workflow::team::Refreshed::Created => {
+            format!("Started {branch} from {remote}/{branch}.")
+        }
+        crate::workflow::team::Refreshed::FastForwarded => {
+            format!("Brought {branch} up to {remote}/{branch}.")
+        }
+        crate::workflow::team::Refreshed::Replayed(count) => {
+            format!("Made {count} publish(es) not yet pushed again on top of {remote}/{branch}.")
+        }
+        crate::workflow::team::Refreshed::NoRemote
+        | crate::workflow::team::Refreshed::UpToDate
+        | crate::workflow::team::Refreshed::Ahead => return,
+    };
+    if !ui.quiet {
+        errln!(ui, "{line}");
+    }
+}

@@ -30,6 +30,7 @@ use crate::site::load::LoadError;
 use crate::workflow::publish::PublishError;
 use crate::workflow::revise::ReviseError;
 use crate::workflow::step::StepError;
+use crate::workflow::team::TeamError;
 
 /// What kind of failure an error is, which decides the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,6 +329,38 @@ impl From<PublishError> for CommandError {
             PublishError::Repo(repo) => CommandError::from(repo),
             PublishError::Schema(schema) => CommandError::from(schema),
             other => CommandError::from_error(ErrorKind::Internal, &other),
+        }
+    }
+}
+
+impl From<TeamError> for CommandError {
+    fn from(error: TeamError) -> Self {
+        use crate::git::remote::PushError;
+        match error {
+            TeamError::Git(git) => CommandError::from(git)
+                .hint("nothing was pushed; `lede sync` tries again when the remote can be reached"),
+            TeamError::Push(PushError::Git(git)) => CommandError::from(git)
+                .hint("nothing was pushed; `lede sync` tries again when the remote can be reached"),
+            TeamError::Push(ref refused) => CommandError::from_error(ErrorKind::User, refused)
+                .hint("nothing was pushed (the push is atomic) and everything here is complete")
+                .hint("ask whoever looks after the remote to let you push these branches, then run `lede sync`"),
+            TeamError::PublishedDiverged { .. } => CommandError::from_error(ErrorKind::Conflict, &error)
+                .hint("nothing was pushed; `lede log <slug>` shows both publishes, and `lede publish <slug>` again publishes on top of theirs"),
+            TeamError::WorkingConflict { left_in_files, .. } => {
+                let error_kind = CommandError::from_error(ErrorKind::Conflict, &error);
+                if left_in_files {
+                    error_kind
+                        .hint("the conflict is in those files now: `lede status` and `lede validate` name it; fix the files, then `git add` them and `git commit`")
+                } else {
+                    error_kind
+                        .hint("nothing was changed here and nothing was pushed")
+                        .hint("`lede sync --merge` merges instead and leaves the conflict in the files for you to resolve")
+                }
+            }
+            TeamError::Detached => CommandError::from_error(ErrorKind::User, &error)
+                .hint("switch to your working branch with `git switch <branch>`"),
+            TeamError::Exhausted { .. } => CommandError::from_error(ErrorKind::Conflict, &error)
+                .hint("everything here is complete; run `lede sync` again in a moment"),
         }
     }
 }

@@ -78,6 +78,7 @@ pub enum Command {
     Setup(commands::setup::Args),
     Show(commands::show::Args),
     Status(commands::status::Args),
+    Sync(commands::sync::Args),
     Submit(commands::review::SubmitArgs),
     /// Manage topic records.
     #[command(subcommand)]
@@ -133,6 +134,7 @@ fn dispatch(ui: &Ui, ws: &Workspace, command: Command) -> Result<Outcome, Comman
         Command::New(args) => commands::new::run(ui, ws, &args),
         Command::Preview(args) => commands::preview::run(ui, ws, &args),
         Command::Publish(args) => commands::publish::run(ui, ws, &args),
+        Command::Sync(args) => commands::sync::run(ui, ws, &args),
         Command::Reject(args) => commands::review::reject(ui, ws, &args),
         Command::Retract(args) => commands::correct::retract(ui, ws, &args),
         Command::Schedule(args) => commands::schedule::run(ui, ws, &args),

@@ -68,18 +68,19 @@ pub fn resolve_side(git: &Git, config: &Config, name: &str) -> Result<Side, Comp
     if name == WORKING {
         return Ok(Side::WorkingTree);
     }
-    let rev = if name == PUBLISHED {
-        let branch = published_branch(config);
-        if !git.has_branch(&branch) {
-            return Err(CompareError::NothingPublished(branch));
-        }
-        format!("refs/heads/{branch}")
-    } else {
-        name.to_owned()
-    };
+    if name == PUBLISHED {
+        // A fresh clone has only the remote's published branch.
+        let Some(published) = crate::newsroom::published::published_ref(git, config)? else {
+            return Err(CompareError::NothingPublished(published_branch(config)));
+        };
+        return Ok(Side::Commit {
+            name: published.name,
+            id: published.tip,
+        });
+    }
     Ok(Side::Commit {
         name: name.to_owned(),
-        id: git.resolve(&rev)?,
+        id: git.resolve(name)?,
     })
 }
 

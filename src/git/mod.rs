@@ -10,6 +10,7 @@
 //! `GIT_COMMITTER_*` from the environment win over `user.name`/`user.email`
 //! from git's configuration, so scripts and tests can pin both.
 
+pub mod remote;
 pub mod split_index;
 
 use std::path::{Path, PathBuf};
@@ -1362,6 +1363,136 @@ impl Git {
             }
         }
         Ok(commit.to_string())
+    }
+
+    /// The commit a reference (`refs/remotes/origin/published`, say) points
+    /// at, or `None` when there is no such reference.
+    pub fn reference_tip(&self, name: &str) -> Result<Option<String>, GitError> {
+        match self.repo.find_reference(name) {
+            Ok(reference) => Ok(reference
+                .peel_to_commit()
+                .ok()
+                .map(|commit| commit.id().to_string())),
+            Err(error) if error.code() == ErrorCode::NotFound => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Whether `ancestor` is `descendant` or in its history.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool, GitError> {
+        let (a, d) = (
+            git2::Oid::from_str(ancestor)?,
+            git2::Oid::from_str(descendant)?,
+        );
+        Ok(a == d || self.repo.graph_descendant_of(d, a)?)
+    }
+
+    /// Points local branch `name` at `to`, if it still points at
+    /// `expected` (`None`: the branch must not exist yet). Used to bring a
+    /// branch that is not checked out up to its remote's.
+    pub fn set_branch(&self, name: &str, to: &str, expected: Option<&str>) -> Result<(), GitError> {
+        let reference = format!("refs/heads/{name}");
+        let log = format!("lede: {name} brought up to date");
+        let to = git2::Oid::from_str(to)?;
+        let result = match expected {
+            Some(tip) => self
+                .repo
+                .reference_matching(&reference, to, true, git2::Oid::from_str(tip)?, &log)
+                .map(drop),
+            None => self.repo.reference(&reference, to, false, &log).map(drop),
+        };
+        result.map_err(|error| match error.code() {
+            ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists => {
+                GitError::Moved(name.to_owned(), error.message().to_owned())
+            }
+            _ => error.into(),
+        })
+    }
+
+    /// Makes the commits that `tip` has and `onto` lacks again on top of
+    /// `onto`, oldest first, each with its author and message, as `git
+    /// rebase` does for a branch that is not checked out. Returns the new
+    /// tip, or the paths that both sides changed differently (then nothing
+    /// is written that any reference points at).
+    pub fn replay(&self, tip: &str, onto: &str) -> Result<Result<String, Vec<String>>, GitError> {
+        let committer = self.signature("COMMITTER")?;
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(git2::Oid::from_str(tip)?)?;
+        walk.hide(git2::Oid::from_str(onto)?)?;
+        let mut base = self.repo.find_commit(git2::Oid::from_str(onto)?)?;
+        let trees = TreeCache::new(&self.repo);
+        for oid in walk {
+            let commit = self.repo.find_commit(oid?)?;
+            let parent_tree = match commit.parents().next() {
+                Some(parent) => Some(parent.tree()?),
+                None => None,
+            };
+            let tree = commit.tree()?;
+            let mut deltas = Vec::new();
+            self.diff_trees(parent_tree.as_ref(), Some(&tree), "", &mut deltas)?;
+            let base_tree = base.tree()?;
+            let mut conflicts = Vec::new();
+            let mut changes: Vec<(String, Option<(git2::Oid, i32)>)> = Vec::new();
+            for delta in deltas {
+                let path = delta
+                    .new
+                    .as_ref()
+                    .or(delta.old.as_ref())
+                    .map(|f| f.path.clone())
+                    .unwrap_or_default();
+                let ours = delta
+                    .new
+                    .as_ref()
+                    .and_then(|f| f.blob.as_deref())
+                    .map(git2::Oid::from_str)
+                    .transpose()?;
+                let before = parent_tree.as_ref().and_then(|t| trees.blob_at(t, &path));
+                let theirs = trees.blob_at(&base_tree, &path);
+                if theirs == ours {
+                    continue;
+                }
+                if theirs != before {
+                    conflicts.push(path);
+                    continue;
+                }
+                changes.push((path, ours.map(|id| (id, FileMode::Blob.into()))));
+            }
+            if !conflicts.is_empty() {
+                return Ok(Err(conflicts));
+            }
+            let borrowed: Vec<TreeChange<'_>> = changes
+                .iter()
+                .map(|(path, change)| (path.as_str(), *change))
+                .collect();
+            let new_tree = self
+                .repo
+                .find_tree(tree_with(&self.repo, &base_tree, &borrowed)?)?;
+            let id = self.repo.commit(
+                None,
+                &commit.author(),
+                &committer,
+                &String::from_utf8_lossy(commit.message_bytes()),
+                &new_tree,
+                &[&base],
+            )?;
+            base = self.repo.find_commit(id)?;
+        }
+        Ok(Ok(base.id().to_string()))
+    }
+
+    /// The name of the branch HEAD is on, when it is on one.
+    pub fn current_branch(&self) -> Option<String> {
+        let head = self.repo.head().ok()?;
+        if !head.is_branch() {
+            return None;
+        }
+        head.shorthand().ok().map(str::to_owned)
+    }
+
+    /// Whether the repository has a remote of this name.
+    pub fn has_remote(&self, name: &str) -> bool {
+        self.repo.find_remote(name).is_ok()
     }
 
     /// The id git gives these bytes as a blob, without storing them.

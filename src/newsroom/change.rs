@@ -117,6 +117,15 @@ impl Change {
         result
     }
 
+    /// `git_write` for the git program's own work-tree commands (a rebase,
+    /// a merge, a push that may rebase): the index update this change
+    /// holds open is ended first, since git needs the index lock free.
+    pub fn git_program_write<T>(&mut self, write: impl FnOnce(&Git) -> T) -> T {
+        // Dropped with no paths given, git releases the lock unchanged.
+        self.index = None;
+        self.git_write(write)
+    }
+
     /// Brings git's index entry of `path` in line with the file, without
     /// committing: for a commit that was interrupted before git's index
     /// was written.

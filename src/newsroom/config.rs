@@ -121,13 +121,31 @@ fn published_branch() -> String {
     "published".to_owned()
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Newsroom {
     pub name: Option<String>,
     /// The desks a story may name. Empty means any desk is accepted.
     #[serde(default)]
     pub desks: Vec<String>,
+    /// The git remote every clone shares: publish fetches the published
+    /// branch from it and pushes to it, and `lede sync` goes round it.
+    #[serde(default = "default_remote")]
+    pub remote: String,
+}
+
+impl Default for Newsroom {
+    fn default() -> Self {
+        Newsroom {
+            name: None,
+            desks: Vec::new(),
+            remote: default_remote(),
+        }
+    }
+}
+
+fn default_remote() -> String {
+    "origin".to_owned()
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,6 +6,7 @@ pub mod change;
 pub mod config;
 pub mod drivers;
 pub mod layout;
+pub mod published;
 pub mod recovery;
 pub mod scaffold;
 pub mod stories;

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::git::{Git, GitError};
 use crate::newsroom::config::Config;
 use crate::newsroom::layout::{self, EntryKind, RepoError};
+use crate::newsroom::published::{PublishedRef, published_ref};
 use crate::record::collection::Collection;
 use crate::site::Input;
 
@@ -18,12 +19,17 @@ pub enum LoadError {
     Repo(#[from] RepoError),
 }
 
-/// The records on the published branch.
-pub fn published(root: &Path, config: &Config) -> Result<Vec<Input>, LoadError> {
+/// The records on the published branch (the local one, or the remote's
+/// in a clone that has none), and which branch that was.
+pub fn published(
+    root: &Path,
+    config: &Config,
+) -> Result<(Option<PublishedRef>, Vec<Input>), LoadError> {
     let git = Git::open(root)?;
-    let Some(tip) = git.branch_tip(&config.publish.branch)? else {
-        return Ok(Vec::new());
+    let Some(published) = published_ref(&git, config)? else {
+        return Ok((None, Vec::new()));
     };
+    let tip = published.tip.clone();
     let mut inputs = Vec::new();
     for dir in ["stories/", "topics/"] {
         for (path, blob) in git.blobs_at(&tip, dir)? {
@@ -38,7 +44,7 @@ pub fn published(root: &Path, config: &Config) -> Result<Vec<Input>, LoadError> 
             });
         }
     }
-    Ok(inputs)
+    Ok((Some(published), inputs))
 }
 
 /// The records in the working tree, drafts and all (for `lede preview

@@ -5,3 +5,4 @@ pub mod publish;
 pub mod revise;
 pub mod states;
 pub mod step;
+pub mod team;

@@ -249,7 +249,7 @@ pub fn gather(
     let (path, text) = story_text(root, slug, &Source::WorkingTree)?;
     let file_name = format!("{slug}.toml");
     let mut published = None;
-    if let Some(tip) = git.branch_tip(&config.publish.branch)?
+    if let Some(tip) = crate::workflow::team::published_ref(git, config)?.map(|r| r.tip)
         && let Some(touch) = git
             .history_limited(&tip, "stories", &file_name, 1)?
             .into_iter()

@@ -21,6 +21,7 @@ mod publish_cli;
 mod read_cli;
 mod shell_cli;
 mod site_cli;
+mod team_cli;
 mod terminal;
 mod topic_cli;
 mod validate_cli;

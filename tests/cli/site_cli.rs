@@ -72,7 +72,7 @@ fn every_published_story_has_its_page_feed_entry_json_and_structured_data() {
     let repo = published(&[(STORY, &explainer())]);
     let output = build(&repo, "2025-11-09T00:00:00Z");
     assert!(
-        stdout(&output).starts_with("Built 1 stories and 8 topics into public/"),
+        stdout(&output).starts_with("Built 1 stories and 8 topics from published into public/"),
         "{}",
         stdout(&output)
     );

@@ -27,15 +27,24 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     let out = site::output_dir(root, &ws.cwd().join(&args.out))
         .map_err(|e| CommandError::from(e).hint("nothing was written"))?;
     let started = std::time::Instant::now();
-    let inputs = load::published(root, config)?;
+    let (from, inputs) = load::published(root, config)?;
     let report = site::build_at_now(root, config, &inputs, &out, false)?;
+    if from.is_none() {
+        errln!(
+            ui,
+            "warning: nothing has been published yet: there is no `{branch}` branch here or on {remote} (as last fetched), so the site has no stories",
+            branch = config.publish.branch,
+            remote = config.newsroom.remote
+        );
+    }
     if !ui.quiet {
         let shown = out.strip_prefix(root).unwrap_or(&out).display().to_string();
         outln!(
             ui,
-            "Built {} stories and {} topics into {shown}/ in {:.2}s: {} files written, {} unchanged, {} removed.",
+            "Built {} stories and {} topics from {} into {shown}/ in {:.2}s: {} files written, {} unchanged, {} removed.",
             report.stories,
             report.topics,
+            from.as_ref().map_or("nothing", |f| f.name.as_str()),
             started.elapsed().as_secs_f64(),
             report.written,
             report.unchanged,

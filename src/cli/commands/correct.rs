@@ -67,6 +67,11 @@ pub fn retract(ui: &Ui, ws: &Workspace, args: &RetractArgs) -> Result<Outcome, C
     let config = ws.config()?;
     let branch = config.publish.branch.clone();
     let mut change = crate::cli::editing::begin_change(ui, root, true)?;
+    // The tombstone goes on top of the remote's published branch.
+    let refreshed = change
+        .git_write(|git| crate::workflow::team::refresh_published(git, config))
+        .map_err(|e| CommandError::from(e).hint("nothing was retracted"))?;
+    crate::cli::editing::say_refreshed(ui, config, &refreshed);
     let git = change.git();
     let actor = git.identity()?;
     let story = crate::workflow::step::committed_story(root, git, &args.slug)?;

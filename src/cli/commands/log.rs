@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::out;
 use crate::cli::{Ui, Workspace};
-use crate::diff::compare::published_branch;
 use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
@@ -86,9 +85,8 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     for touch in git.history(&args.rev, "stories", &file_name)? {
         entries.push(entry(&git, touch, "working", args.patch, &args.slug)?);
     }
-    let branch = published_branch(config);
-    if git.has_branch(&branch) {
-        let published = git.history(&format!("refs/heads/{branch}"), "stories", &file_name)?;
+    if let Some(published) = crate::newsroom::published::published_ref(&git, config)? {
+        let published = git.history(&published.tip, "stories", &file_name)?;
         for touch in published {
             // The published branch may share history with the working one.
             if entries.iter().any(|entry| entry.commit == touch.commit.id) {

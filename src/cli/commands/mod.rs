@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod setup;
 pub mod show;
 pub mod status;
+pub mod sync;
 pub mod topic;
 pub mod validate;
 

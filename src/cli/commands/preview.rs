@@ -58,15 +58,20 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             // Read anew for every build, so that an edit of lede.toml shows.
             let mut config = Config::load(root)?;
             config.site.base_url = base_url.clone();
-            let inputs = if working {
-                crate::site::load::working(root)?
+            let (from, inputs) = if working {
+                (
+                    "the working tree".to_owned(),
+                    crate::site::load::working(root)?,
+                )
             } else {
-                crate::site::load::published(root, &config)?
+                let (from, inputs) = crate::site::load::published(root, &config)?;
+                let from = from.map_or_else(|| "nothing published yet".to_owned(), |f| f.name);
+                (from, inputs)
             };
             let report = crate::site::build_at_now(root, &config, &inputs, &out, working)?;
             errln!(
                 ui,
-                "Built {} stories ({} files written, {} unchanged).",
+                "Built {} stories from {from} ({} files written, {} unchanged).",
                 report.stories,
                 report.written,
                 report.unchanged
@@ -76,9 +81,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     };
     // What the first build is made of, taken before it: an edit made
     // while it runs, or before the watcher below starts, is still seen.
-    let config_branch = Config::load(root)
-        .map(|c| c.publish.branch)
-        .unwrap_or_else(|_| "published".into());
+    let config_branch = Config::load(root).unwrap_or_default();
     let built_from = source_state(root, working, &config_branch);
     rebuild(root)?;
     let what = if args.working {
@@ -128,7 +131,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
 
 /// What a rebuild depends on: the published branch's tip, or the records',
 /// templates' and configuration's modification times.
-fn source_state(root: &Path, working: bool, branch: &str) -> Vec<(String, Option<SystemTime>)> {
+fn source_state(root: &Path, working: bool, config: &Config) -> Vec<(String, Option<SystemTime>)> {
     let mut state = Vec::new();
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     state.push(("lede.toml".to_owned(), modified(&root.join("lede.toml"))));
@@ -145,7 +148,11 @@ fn source_state(root: &Path, working: bool, branch: &str) -> Vec<(String, Option
         }
     } else if let Ok(git) = Git::open(root) {
         state.push((
-            git.branch_tip(branch).ok().flatten().unwrap_or_default(),
+            crate::newsroom::published::published_ref(&git, config)
+                .ok()
+                .flatten()
+                .map(|p| p.tip)
+                .unwrap_or_default(),
             None,
         ));
     }

@@ -11,12 +11,14 @@ use crate::diff::record_diff::{Version, diff_versions};
 use crate::diff::render::{TextStyle, render_text};
 use crate::diff::word_diff::Granularity;
 use crate::git::Git;
+use crate::git::remote::Integrate;
 use crate::newsroom::change::Change;
 use crate::newsroom::config::Config;
 use crate::newsroom::stories;
 use crate::record::document::now;
 use crate::record::splice::Item;
 use crate::workflow::publish::{self, Plan, PublishError, Step};
+use crate::workflow::team;
 
 /// Publish approved stories to the published branch.
 ///
@@ -54,9 +56,11 @@ pub struct Args {
     #[arg(long, short = 'm', allow_hyphen_values = true)]
     pub message: Option<String>,
 
-    /// Push the published and working branches to REMOTE (default: origin)
-    /// afterwards.
-    #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "origin")]
+    /// Push the working and published branches afterwards, in one atomic
+    /// push, to REMOTE (default: `[newsroom] remote` in lede.toml, which is
+    /// origin unless set). When the remote moved meanwhile, lede fetches,
+    /// brings both branches onto it and tries again.
+    #[arg(long, value_name = "REMOTE", num_args = 0..=1, default_missing_value = "")]
     pub push: Option<String>,
 
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -108,7 +112,11 @@ fn publish_error(error: PublishError) -> CommandError {
 
 pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError> {
     let root = ws.root()?;
-    let config = ws.config()?;
+    let mut config = ws.config()?.clone();
+    if let Some(remote) = args.push.as_deref().filter(|r| !r.is_empty()) {
+        config.newsroom.remote = remote.to_owned();
+    }
+    let config = &config;
     let now = now();
     if !args.only.is_empty() && args.slugs.len() != 1 {
         return Err(CommandError::new(
@@ -134,6 +142,12 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     // only through a tip read again when its commit is made, so the plans
     // stay good while the others are published.
     let mut change = crate::cli::editing::begin_change(ui, root, true)?;
+    // Built on the remote's published branch, never on a stale or missing
+    // local one: a second clone must not fork the public history.
+    let refreshed = change
+        .git_write(|git| team::refresh_published(git, config))
+        .map_err(|e| CommandError::from(e).hint("nothing was published"))?;
+    crate::cli::editing::say_refreshed(ui, config, &refreshed);
     let (ready, mut reports) = plan_all(root, config, change.git(), &slugs, items, &now)?;
     let refused = !reports.is_empty();
     if refused && !args.due {
@@ -162,10 +176,35 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             args.message.as_deref(),
         )?);
     }
-    drop(change);
-    if let Some(remote) = &args.push {
-        push(root, config, remote)?;
+    if args.push.is_some() {
+        let pushed = change
+            .git_program_write(|git| team::push(git, config, Integrate::Rebase))
+            .map_err(|e| {
+                CommandError::from(e).hint("the publish itself is done here; `lede sync` pushes it")
+            });
+        // The reports say what was published even when the push failed.
+        if pushed.is_err() {
+            print_reports(args, ui, &reports)?;
+        }
+        let pushed = pushed?;
+        if !ui.quiet && args.format == Format::Text {
+            errln!(
+                ui,
+                "Pushed {} to {}{}.",
+                pushed.branches.join(" and "),
+                pushed.remote,
+                if pushed.attempts > 1 {
+                    format!(
+                        " (after {} tries: others pushed meanwhile)",
+                        pushed.attempts
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
+    drop(change);
     print_reports(args, ui, &reports)?;
     Ok(if refused {
         Outcome::Problems
@@ -409,11 +448,4 @@ fn print_reports(args: &Args, ui: &Ui, reports: &[Report]) -> Result<(), Command
         }
     }
     Ok(())
-}
-
-fn push(root: &std::path::Path, config: &Config, remote: &str) -> Result<(), CommandError> {
-    let git = Git::open(root)?;
-    git.push(remote, &config.publish.branch).map_err(|e| {
-        CommandError::from(e).hint("the publish itself is done; push again with `git push`")
-    })
 }

@@ -60,7 +60,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         ..Overview::default()
     };
     let published_tip = match &git {
-        Some(git) => git.branch_tip(&config.publish.branch)?,
+        Some(git) => crate::newsroom::published::published_ref(git, config)?.map(|p| p.tip),
         None => None,
     };
     let has_head = git.as_ref().is_some_and(|git| git.resolve("HEAD").is_ok());
