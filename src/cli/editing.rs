@@ -60,6 +60,10 @@ pub fn report(
     if ui.quiet {
         return Ok(());
     }
+    if revised.unchanged {
+        outln!(ui, "No changes: {} is as it was.", revised.path)?;
+        return Ok(());
+    }
     if revised.back_to_draft {
         outln!(
             ui,

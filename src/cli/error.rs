@@ -281,6 +281,20 @@ impl From<ReviseError> for CommandError {
             ReviseError::Read(read) => CommandError::from(read).hint("nothing was changed"),
             ReviseError::Repo(repo) => CommandError::from(repo).hint("nothing was changed"),
             ReviseError::Change(change) => CommandError::from(change),
+            ReviseError::Git(git) => CommandError::from(git).hint("nothing was changed"),
+            ReviseError::WorkflowField { field, .. } => {
+                let how = match field {
+                    "status" => "`lede submit`, `lede approve`, `lede reject`, `lede publish` and `lede retract` move a story between states",
+                    "retracted" => "`lede retract` retracts a published story",
+                    _ => "`lede publish` sets it when the story goes public",
+                };
+                CommandError::from_error(ErrorKind::User, &error)
+                    .hint(how)
+                    .hint("nothing was changed")
+            }
+            ReviseError::CorrectionRewritten { .. } => CommandError::from_error(ErrorKind::User, &error)
+                .hint("to say something more about an error, add a new correction with `lede correct <slug> --note \"...\"`")
+                .hint("nothing was changed"),
             other => CommandError::from_error(ErrorKind::User, &other).hint("nothing was changed"),
         }
     }

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod edit;
 pub mod format;
 pub mod instance;
+pub mod integrity;
 pub mod model;
 pub mod reading;
 pub mod splice;

@@ -78,6 +78,13 @@ pub enum Refusal {
         "{slug} has never been published; publish the whole story before publishing single items"
     )]
     NothingPublished { slug: String },
+    #[error(
+        "{slug} {change} that is already public; corrections are appended, never rewritten or removed"
+    )]
+    CorrectionsRewritten {
+        slug: String,
+        change: crate::record::integrity::CorrectionChange,
+    },
     #[error("{0}")]
     Items(#[from] ItemError),
     #[error(
@@ -464,6 +471,15 @@ pub fn decide(
         return Err(Refusal::Invalid {
             path: facts.path.clone(),
             errors,
+        }
+        .into());
+    }
+    if let Some(published) = &facts.published
+        && let Err(change) = crate::record::integrity::corrections_kept(&published.text, text)
+    {
+        return Err(Refusal::CorrectionsRewritten {
+            slug: slug.clone(),
+            change,
         }
         .into());
     }
@@ -1096,6 +1112,22 @@ answer = "The vote is due."
             settle(&facts(PUBLISHED, None), NOW).map(refusal),
             Some(Refusal::PublishedEdited { .. })
         ));
+    }
+
+    #[test]
+    fn a_story_that_drops_a_public_correction_is_refused() {
+        let correction =
+            "\n[[corrections]]\nat = 2025-10-06T09:00:00Z\nnote = \"The vote date was wrong.\"\n";
+        let published = format!("{PUBLISHED}{correction}");
+        // Edited again, approved, but without the correction.
+        let facts = facts(WORKING, Some(&published));
+        assert!(matches!(
+            refusal(decide_default(&facts, &approved(WORKING, EDITOR), None)),
+            Refusal::CorrectionsRewritten { .. }
+        ));
+        let kept = format!("{WORKING}{correction}");
+        let facts = super::tests::facts(&kept, Some(&published));
+        assert!(decide_default(&facts, &approved(&kept, EDITOR), None).is_ok());
     }
 
     #[test]

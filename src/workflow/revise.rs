@@ -15,6 +15,7 @@ use crate::newsroom::layout::RepoError;
 use crate::newsroom::stories::{self, ReadError, Source};
 use crate::record::document::now;
 use crate::record::edit::{EditError, RecordEditor};
+use crate::record::integrity;
 use crate::text::diagnostic::{Diagnostic, Severity};
 
 #[derive(Debug)]
@@ -23,6 +24,8 @@ pub struct Revised {
     pub commit: Option<String>,
     /// The story was approved or published and is a draft again.
     pub back_to_draft: bool,
+    /// The edit changed nothing: nothing was written or committed.
+    pub unchanged: bool,
     /// Files an interrupted lede had left, removed first (`Change::leftovers`).
     pub leftovers: Vec<String>,
 }
@@ -43,6 +46,26 @@ pub enum ReviseError {
     },
     #[error(transparent)]
     Change(#[from] ChangeError),
+    #[error(
+        "the change {change} of {path}, which is published; corrections are appended, never rewritten or removed"
+    )]
+    CorrectionRewritten {
+        path: String,
+        change: crate::record::integrity::CorrectionChange,
+    },
+    #[error(
+        "the change sets `{field}` of {path} (from {} to {}); `{field}` is set only by lede's workflow commands",
+        from.as_deref().unwrap_or("nothing"),
+        to.as_deref().unwrap_or("nothing")
+    )]
+    WorkflowField {
+        path: String,
+        field: &'static str,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
 }
 
 /// Applies `edit` to the story `slug` and commits it with `message`.
@@ -64,6 +87,17 @@ pub fn revise(
     };
     let mut editor = RecordEditor::parse(&text).map_err(edit_error)?;
     edit(&mut editor).map_err(edit_error)?;
+    if editor.render() == text {
+        // Nothing changed: no commit, and the story keeps its status.
+        return Ok(Revised {
+            path,
+            commit: None,
+            back_to_draft: false,
+            unchanged: true,
+            leftovers,
+        });
+    }
+    let edited = editor.render();
     editor.set_top_raw("updated", &now()).map_err(edit_error)?;
     let status_of = |text: &str| {
         toml::from_str::<toml::Table>(text).ok().and_then(|table| {
@@ -73,10 +107,10 @@ pub fn revise(
         })
     };
     let status = status_of(&text);
-    // A status the edit itself changed (in a whole-record edit) is the
-    // editor's own choice, and is validated as written.
-    let back_to_draft = matches!(status.as_deref(), Some("approved" | "published"))
-        && status_of(&editor.render()) == status;
+    // A status the edit itself changed is validated as written, and then
+    // refused below as a workflow field.
+    let back_to_draft =
+        matches!(status.as_deref(), Some("approved" | "published")) && status_of(&edited) == status;
     if back_to_draft {
         editor.set_top_text("status", "draft");
     }
@@ -89,12 +123,45 @@ pub fn revise(
             diagnostics,
         });
     }
+    // Checked after validation, so that a text with errors gets them all
+    // named first.
+    if let Some((field, from, to)) = integrity::workflow_field_changed(&text, &edited) {
+        return Err(ReviseError::WorkflowField {
+            path,
+            field,
+            from,
+            to,
+        });
+    }
+    if let Some(published) = published_version(change.git(), config, slug)?
+        && let Err(change) = integrity::corrections_kept(&published, &edited)
+    {
+        return Err(ReviseError::CorrectionRewritten { path, change });
+    }
     change.write(&path, new_text.as_bytes())?;
     let commit = change.finish(message)?;
     Ok(Revised {
         path,
         commit,
         back_to_draft,
+        unchanged: false,
         leftovers,
     })
+}
+
+/// The story as it was last published, when it was.
+fn published_version(
+    git: &crate::git::Git,
+    config: &Config,
+    slug: &str,
+) -> Result<Option<String>, crate::git::GitError> {
+    let Some(published) = crate::newsroom::published::published_ref(git, config)? else {
+        return Ok(None);
+    };
+    let Some(path) = git.find_file_at(&published.tip, "stories", &format!("{slug}.toml"))? else {
+        return Ok(None);
+    };
+    Ok(git
+        .read_file_at(&published.tip, &path)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }

@@ -367,19 +367,12 @@ pub fn check_history(
                         .hint("an edit of a published story sends it back to draft (lede's edit commands do this); set status = \"draft\""),
                 );
             }
-            let corrections = |text: &str| -> Vec<toml::Value> {
-                toml::from_str::<toml::Table>(crate::text::source::strip_bom(text))
-                    .ok()
-                    .and_then(|t| t.get("corrections")?.as_array().cloned())
-                    .unwrap_or_default()
-            };
-            let (before, after) = (corrections(&old_text), corrections(&new_text));
-            if let Some(index) = (0..before.len()).find(|&i| after.get(i) != Some(&before[i])) {
+            if let Err(change) = crate::record::integrity::corrections_kept(&old_text, &new_text) {
                 diagnostics.push(
                     Diagnostic::new(
                         &path,
                         Code::CorrectionRewritten,
-                        format!("{at} {} correction {}", if index < after.len() { "rewrites" } else { "removes" }, index + 1),
+                        format!("{at} {change}"),
                     )
                     .hint("corrections are appended, never rewritten: add a new one with `lede correct`"),
                 );

@@ -14,6 +14,7 @@ mod faq_cli;
 mod fixtures;
 mod fmt_cli;
 mod init_cli;
+mod integrity_cli;
 mod layers;
 mod merge_cli;
 mod new_cli;

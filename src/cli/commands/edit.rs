@@ -202,6 +202,18 @@ fn edit_part(
                 let _ = editing::show_problems(ui, &path, &record, &diagnostics);
             }
             Err(ReviseError::Edit { source, .. }) => errln!(ui, "{source}"),
+            // Refused for what the edit would do to the record's history:
+            // said, and the text offered again or kept, never dropped.
+            Err(
+                error @ (ReviseError::WorkflowField { .. }
+                | ReviseError::CorrectionRewritten { .. }),
+            ) => {
+                // Without "nothing was changed": the text is kept below.
+                let shown = CommandError::from(error).render();
+                for line in shown.lines().filter(|l| !l.contains("nothing was changed")) {
+                    errln!(ui, "{line}");
+                }
+            }
             Err(error) => return Err(CommandError::from(error)),
         }
         if !edit_again(ui, root, slug, &text, "Edit it again?") {
