@@ -27,6 +27,7 @@ use crate::check::schema::{Schemas, closest};
 use crate::newsroom::config::Config;
 use crate::newsroom::layout::{self, Entry, EntryKind, RepoError};
 use crate::record::collection::Collection;
+use crate::record::conflict;
 use crate::record::document::{self, Document, Step, display_path};
 use crate::text::diagnostic::{Code, Diagnostic, Location, Severity};
 use crate::text::source::{LineIndex, Position, strip_bom, tidy_span};
@@ -332,6 +333,15 @@ fn check_bytes(
         }
     };
     let text = strip_bom(text);
+    let conflicts = conflict::hunks(text);
+    if !conflicts.is_empty() {
+        // The markers make the file a TOML syntax error in many places; the
+        // one problem to fix is the conflict.
+        return FileResult {
+            diagnostics: vec![conflict_diagnostic(file, text, &conflicts)],
+            slug: stem_fact(),
+        };
+    }
     let mut checker = RecordChecker {
         file,
         text,
@@ -380,6 +390,51 @@ fn check_bytes(
             location: None,
         })),
     }
+}
+
+/// "unresolved conflict in <file>", at the first conflict marker, with the
+/// parts of the story the conflicting blocks touch.
+fn conflict_diagnostic(file: &str, text: &str, conflicts: &[conflict::Hunk]) -> Diagnostic {
+    let first = &conflicts[0];
+    let index = LineIndex::new(text);
+    let marker_end = text[first.span.clone()]
+        .find('\n')
+        .map_or(first.span.end, |end| first.span.start + end);
+    let location = Location {
+        span: first.span.start..marker_end,
+        start: index.position(text, first.span.start),
+        end: index.position(text, marker_end),
+    };
+    Diagnostic::new(
+        file,
+        Code::Conflict,
+        format!(
+            "unresolved conflict in {file}: {}",
+            conflict::summary(conflicts)
+        ),
+    )
+    .at(location)
+    .hint(format!(
+        "in each block keep the text you want and delete the <<<<<<<, ======= and >>>>>>> lines, then `git add {file}`"
+    ))
+}
+
+/// L007 for each file git's index holds unmerged that `diagnostics` do not
+/// already name as a conflict (its markers are gone, or it was deleted on
+/// one side).
+pub fn unmerged_diagnostics(
+    diagnostics: &[Diagnostic],
+    unmerged: Vec<crate::newsroom::conflicts::Unresolved>,
+) -> Vec<Diagnostic> {
+    unmerged
+        .into_iter()
+        .filter(|conflict| {
+            !diagnostics
+                .iter()
+                .any(|d| d.code == Code::Conflict && d.file == conflict.path)
+        })
+        .map(|conflict| Diagnostic::new(&conflict.path, Code::Conflict, conflict.to_string()))
+        .collect()
 }
 
 /// Checks a record's new text before it is written: everything `validate`

@@ -109,6 +109,23 @@ impl CommandError {
         self
     }
 
+    /// "unresolved conflict in <file>: <parts>" for the first of
+    /// `conflicts`, the others as causes: a conflict a person must resolve
+    /// (exit status 1).
+    pub fn unresolved(conflicts: &[crate::newsroom::conflicts::Unresolved]) -> CommandError {
+        let Some((first, rest)) = conflicts.split_first() else {
+            return CommandError::with_kind(ErrorKind::Internal, "no conflict to report");
+        };
+        let mut error = CommandError::with_kind(ErrorKind::Conflict, first.to_string());
+        for other in rest {
+            error = error.cause(other.to_string());
+        }
+        error.hint(format!(
+            "in each conflicting block keep the text you want and delete the <<<<<<<, ======= and >>>>>>> lines, then `git add {}`",
+            first.path
+        ))
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -304,6 +321,7 @@ impl From<CompareError> for CommandError {
     fn from(error: CompareError) -> Self {
         match error {
             CompareError::Git(git) => CommandError::from(git),
+            CompareError::Unresolved(conflicts) => CommandError::unresolved(&conflicts),
             nothing @ CompareError::NothingPublished(_) => {
                 CommandError::from_error(ErrorKind::User, &nothing)
             }

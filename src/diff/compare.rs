@@ -16,6 +16,7 @@ use crate::diff::record_diff::{RecordDiff, Version, diff_versions};
 use crate::diff::word_diff::Granularity;
 use crate::git::{FileDelta, FileRef, Git, GitError};
 use crate::newsroom::config::Config;
+use crate::newsroom::conflicts::{self, Unresolved};
 use crate::record::collection::Collection;
 
 /// The name that means the working tree wherever a revision is asked for.
@@ -50,6 +51,10 @@ pub enum CompareError {
     NothingPublished(String),
     #[error(transparent)]
     Git(#[from] GitError),
+    /// Records in the working tree that a merge, rebase or stash left
+    /// unresolved: comparing them would compare conflict markers.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    Unresolved(Vec<Unresolved>),
     #[error("cannot read {path}: {source}")]
     Io {
         path: String,
@@ -98,12 +103,16 @@ impl Selection {
     }
 
     fn takes(&self, file: &FileRef) -> bool {
+        self.takes_path(&file.path)
+    }
+
+    fn takes_path(&self, path: &str) -> bool {
         self.is_all()
-            || self.paths.contains(&file.path)
+            || self.paths.iter().any(|p| p == path)
             || self
                 .ids
                 .iter()
-                .any(|id| crate::record::collection::file_stem(&file.path) == id)
+                .any(|id| crate::record::collection::file_stem(path) == id)
     }
 }
 
@@ -117,6 +126,20 @@ pub fn compare(
     granularity: Granularity,
 ) -> Result<Vec<RecordDiff>, CompareError> {
     let prefixes = ["stories/", "topics/"];
+    let working = matches!(from, Side::WorkingTree) || matches!(to, Side::WorkingTree);
+    let mut unresolved: Vec<Unresolved> = Vec::new();
+    if working {
+        unresolved = conflicts::unmerged(git, root)?
+            .into_iter()
+            .filter(|conflict| {
+                Collection::of(Path::new(&conflict.path)).is_some()
+                    && selection.takes_path(&conflict.path)
+            })
+            .collect();
+        if !unresolved.is_empty() {
+            return Err(CompareError::Unresolved(unresolved));
+        }
+    }
     let deltas = match (from, to) {
         (Side::WorkingTree, Side::WorkingTree) => Vec::new(),
         (Side::Commit { id: from, .. }, Side::Commit { id: to, .. }) => {
@@ -171,13 +194,24 @@ pub fn compare(
     };
     let mut loaded = Vec::with_capacity(records.len());
     for ((order, id), (old, new)) in records {
-        let old = old
-            .map(|file| read(&file).map(|bytes| (file.path, bytes)))
-            .transpose()?;
-        let new = new
-            .map(|file| read(&file).map(|bytes| (file.path, bytes)))
-            .transpose()?;
+        let mut load = |file: Option<FileRef>| -> Result<Option<(String, Vec<u8>)>, CompareError> {
+            let Some(file) = file else { return Ok(None) };
+            let bytes = read(&file)?;
+            // A working file with git's markers in it, added although unresolved.
+            if file.blob.is_none()
+                && let Some(conflict) =
+                    conflicts::in_text(&file.path, &String::from_utf8_lossy(&bytes))
+            {
+                unresolved.push(conflict);
+            }
+            Ok(Some((file.path, bytes)))
+        };
+        let old = load(old)?;
+        let new = load(new)?;
         loaded.push((order, id, old, new));
+    }
+    if !unresolved.is_empty() {
+        return Err(CompareError::Unresolved(unresolved));
     }
     let (from_name, to_name) = (from.describe(), to.describe());
     let diffs = loaded

@@ -133,15 +133,74 @@ impl Git {
 
     /// The files git's index holds unmerged (a conflict not yet resolved).
     pub fn conflicted_files(&self) -> Result<Vec<String>, GitError> {
+        Ok(self
+            .unmerged_entries()?
+            .into_iter()
+            .map(|entry| entry.path)
+            .collect())
+    }
+
+    /// The index's unmerged entries, one per path, with the stages git
+    /// holds for it. Read with `git ls-files -u`, which reads the index
+    /// (split, sparse or not) without looking at the work tree.
+    pub fn unmerged_entries(&self) -> Result<Vec<Unmerged>, GitError> {
         let output = self
             .git_program()
-            .args(["diff", "--name-only", "--diff-filter=U", "-z"])
+            .args(["ls-files", "--unmerged", "-z"])
             .output()
             .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
-        Ok(String::from_utf8_lossy(&output.stdout)
-            .split('\0')
-            .filter(|path| !path.is_empty())
-            .map(str::to_owned)
-            .collect())
+        if !output.status.success() {
+            return Err(GitError::Program(
+                String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+            ));
+        }
+        let mut entries: Vec<Unmerged> = Vec::new();
+        for record in String::from_utf8_lossy(&output.stdout).split('\0') {
+            // "<mode> <object> <stage>\t<path>"
+            let Some((meta, path)) = record.split_once('\t') else {
+                continue;
+            };
+            let stage = meta
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse::<usize>().ok());
+            let Some(stage @ 1..=3) = stage else { continue };
+            match entries.last_mut() {
+                Some(last) if last.path == path => last.stages[stage - 1] = true,
+                _ => {
+                    let mut stages = [false; 3];
+                    stages[stage - 1] = true;
+                    entries.push(Unmerged {
+                        path: path.to_owned(),
+                        stages,
+                    });
+                }
+            }
+        }
+        Ok(entries)
+    }
+}
+
+/// A path git's index holds unmerged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmerged {
+    pub path: String,
+    /// Whether the index holds the common ancestor's version (stage 1),
+    /// ours (2) and theirs (3).
+    pub stages: [bool; 3],
+}
+
+impl Unmerged {
+    /// What happened to the file on each side, as `git status` says it.
+    pub fn description(&self) -> &'static str {
+        match self.stages {
+            [true, true, true] => "changed on both sides",
+            [false, true, true] => "added on both sides",
+            [true, true, false] => "deleted by them, changed by us",
+            [true, false, true] => "deleted by us, changed by them",
+            [false, true, false] => "added by us",
+            [false, false, true] => "added by them",
+            _ => "deleted on both sides",
+        }
     }
 }

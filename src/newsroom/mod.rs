@@ -4,6 +4,7 @@
 
 pub mod change;
 pub mod config;
+pub mod conflicts;
 pub mod drivers;
 pub mod layout;
 pub mod published;

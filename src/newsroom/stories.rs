@@ -23,6 +23,8 @@ pub struct StoryFile {
 pub struct Unreadable {
     pub path: String,
     pub reason: String,
+    /// The file holds conflict markers: the reason is that.
+    pub conflict: Option<crate::newsroom::conflicts::Unresolved>,
 }
 
 /// Where to read records from.
@@ -81,13 +83,18 @@ pub fn stories(
             let text = text.map_err(|reason| Unreadable {
                 path: path.clone(),
                 reason,
+                conflict: None,
             })?;
             match Story::from_toml(&text) {
                 Ok(story) => Ok(StoryFile { path, text, story }),
-                Err(RecordError { message, .. }) => Err(Unreadable {
-                    path,
-                    reason: message,
-                }),
+                Err(RecordError { message, .. }) => {
+                    let conflict = crate::newsroom::conflicts::in_text(&path, &text);
+                    Err(Unreadable {
+                        reason: conflict.as_ref().map_or(message, |c| c.what.clone()),
+                        path,
+                        conflict,
+                    })
+                }
             }
         })
         .collect();

@@ -2,6 +2,7 @@
 //! record's text parses into, and the format-preserving edits lede makes.
 
 pub mod collection;
+pub mod conflict;
 pub mod document;
 pub mod draft;
 pub mod edit;

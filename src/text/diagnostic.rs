@@ -73,6 +73,7 @@ codes! {
     NotAFile = "L004", Error, "a directory or special file is named like a record";
     NotUtf8 = "L005", Error, "the file is not valid UTF-8";
     NotARecord = "L006", Error, "the path is not a record: records are stories/**/*.toml and topics/*.toml";
+    Conflict = "L007", Error, "the file holds an unresolved merge conflict: git's conflict markers, or git's index still holds it unmerged";
     Syntax = "L010", Error, "TOML syntax error, including a key defined twice";
     UnknownKey = "L020", Error, "a key the schema does not allow";
     MissingKey = "L021", Error, "a required key is missing";

@@ -4,6 +4,7 @@
 //! shared test environment is in `common`, the snapshots in `snapshots/`.
 
 mod common;
+mod conflict_cli;
 
 mod closed_pipe;
 

@@ -212,3 +212,54 @@ fn an_approval_merged_with_an_unapproved_edit_does_not_publish() {
         stderr(&publish)
     );
 }
+
+#[test]
+fn updated_changed_on_both_sides_takes_the_later_time_without_a_conflict() {
+    // Each side edits a different section and stamps `updated`, as every
+    // lede edit does: git's line merge conflicts on the `updated` line.
+    let repo = newsroom();
+    let edit = |updated: &'static str, from: &'static str, to: &'static str| {
+        move |r: &TestRepo| {
+            let text = r
+                .read(STORY)
+                .replace(
+                    "updated = 2025-11-07T11:15:00Z",
+                    &format!("updated = {updated}"),
+                )
+                .replace(from, to);
+            r.write(STORY, text);
+            r.git(&["commit", "-qam", to]);
+        }
+    };
+    branches(
+        &repo,
+        edit(
+            "2025-11-09T08:00:00Z",
+            "title = \"What's happened\"",
+            "title = \"What happened\"",
+        ),
+        edit(
+            "2025-11-08T17:45:00Z",
+            "title = \"How we got here\"",
+            "title = \"How it came about\"",
+        ),
+    );
+    let plain = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
+    assert!(
+        !plain.status.success(),
+        "without the driver `updated` conflicts"
+    );
+    repo.git(&["merge", "--abort"]);
+
+    let setup = repo.lede().arg("setup").output().unwrap();
+    assert!(setup.status.success(), "{}", stderr(&setup));
+    let merged = repo.try_git(&["merge", "-q", "--no-edit", "right"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let text = repo.read(STORY);
+    assert!(text.contains("updated = 2025-11-09T08:00:00Z\n"), "{text}");
+    assert!(text.contains("title = \"What happened\""), "{text}");
+    assert!(text.contains("title = \"How it came about\""), "{text}");
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    let validate = repo.lede().arg("validate").output().unwrap();
+    assert!(validate.status.success(), "{}", stdout(&validate));
+}

@@ -5,6 +5,8 @@ use clap::ValueEnum;
 use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::out;
 use crate::cli::{Ui, Workspace};
+use crate::git::Git;
+use crate::newsroom::conflicts;
 use crate::newsroom::stories::{self, Source};
 use crate::record::document::Document;
 use crate::record::model::Story;
@@ -43,6 +45,15 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     };
     let (path, text) = stories::story_text(root, &args.slug, &source)
         .map_err(|e| CommandError::from(e).hint("`lede list` shows the slugs"))?;
+    if matches!(source, Source::WorkingTree) {
+        let git = Git::open(root).ok();
+        let conflicts =
+            conflicts::unresolved(git.as_ref(), root, [(path.as_str(), text.as_str())])?;
+        let mine: Vec<_> = conflicts.into_iter().filter(|c| c.path == path).collect();
+        if !mine.is_empty() {
+            return Err(CommandError::unresolved(&mine));
+        }
+    }
     let output = match args.format {
         Format::Toml => text,
         Format::Json => {

@@ -9,6 +9,7 @@ use crate::cli::error::{CommandError, Outcome};
 use crate::cli::ui::out;
 use crate::cli::{Ui, Workspace};
 use crate::git::Git;
+use crate::newsroom::conflicts::{self, Unresolved};
 use crate::newsroom::stories::{self, Source};
 use crate::record::document::format_instant;
 use crate::record::document::now;
@@ -20,6 +21,9 @@ use crate::workflow::states;
 /// Stories by state and desk; what waits for review and since when; what
 /// is approved but not published; what is scheduled; and published stories
 /// whose working copy has changes the public has not seen.
+///
+/// Files a merge, rebase or stash left unresolved come first, as
+/// "unresolved conflict in <file>: <parts>", and make the exit status 1.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -38,6 +42,9 @@ pub struct Overview {
     pub unpublished_changes: Vec<Waiting>,
     /// Story files that could not be read, with the reason.
     pub unreadable: Vec<(String, String)>,
+    /// Files a merge, rebase or stash left unresolved: git's index holds
+    /// them unmerged, or they hold conflict markers.
+    pub conflicts: Vec<Unresolved>,
 }
 
 #[derive(Debug, Serialize)]
@@ -55,10 +62,25 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     let config = ws.config()?;
     let (stories, unreadable) = stories::stories(root, &Source::WorkingTree)?;
     let git = Git::open(root).ok();
-    let mut overview = Overview {
-        unreadable: unreadable.into_iter().map(|u| (u.path, u.reason)).collect(),
-        ..Overview::default()
+    let mut conflicts = match &git {
+        Some(git) => conflicts::unmerged(git, root)?,
+        None => Vec::new(),
     };
+    let mut overview = Overview::default();
+    for unreadable in unreadable {
+        match unreadable.conflict {
+            Some(conflict) => {
+                if !conflicts.iter().any(|known| known.path == conflict.path) {
+                    conflicts.push(conflict);
+                }
+            }
+            None => overview
+                .unreadable
+                .push((unreadable.path, unreadable.reason)),
+        }
+    }
+    conflicts.sort_by(|a, b| a.path.cmp(&b.path));
+    overview.conflicts = conflicts;
     let published_tip = match &git {
         Some(git) => crate::newsroom::published::published_ref(git, config)?.map(|p| p.tip),
         None => None,
@@ -136,12 +158,26 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         }
         Format::Text => out!(ui, "{}", render(&overview, stories.len()))?,
     }
-    Ok(Outcome::Success)
+    if overview.conflicts.is_empty() {
+        Ok(Outcome::Success)
+    } else {
+        Ok(Outcome::Problems)
+    }
 }
 
 fn render(overview: &Overview, total: usize) -> String {
     let text = |value: &str| crate::text::diagnostic::printable(value.to_owned());
     let mut out = String::new();
+    if !overview.conflicts.is_empty() {
+        let _ = writeln!(
+            out,
+            "Unresolved conflicts (git add each file once it is resolved):"
+        );
+        for conflict in &overview.conflicts {
+            let _ = writeln!(out, "  {}", text(&conflict.to_string()));
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "{total} stories");
     for (state, desks) in &overview.by_state {
         let count: usize = desks.values().sum();

@@ -124,6 +124,32 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
+    // A conflicted file whose markers are gone (or never were: deleted on
+    // one side) is still unresolved for git; the records' texts alone do
+    // not show it.
+    if let Ok(git) = crate::git::Git::open(root) {
+        let in_scope = |path: &str| match &args.paths {
+            paths if paths.is_empty() => true,
+            paths => paths.iter().any(|named| {
+                let absolute = ws.cwd().join(named);
+                let absolute = absolute.canonicalize().unwrap_or(absolute);
+                absolute
+                    .strip_prefix(root)
+                    .is_ok_and(|relative| std::path::Path::new(path).starts_with(relative))
+            }),
+        };
+        let unmerged: Vec<_> = crate::newsroom::conflicts::unmerged(&git, root)?
+            .into_iter()
+            .filter(|conflict| in_scope(&conflict.path))
+            .collect();
+        report.diagnostics.extend(validate::unmerged_diagnostics(
+            &report.diagnostics,
+            unmerged,
+        ));
+        report
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
 
     let summary = Summary::of(report.files_checked, &report.diagnostics);
     let output = match args.format {
