@@ -84,6 +84,24 @@ pub struct WorkflowConfig {
     /// Approval commits must carry a good signature (`git verify-commit`).
     #[serde(default)]
     pub require_signed: bool,
+    /// People who may retract a story alone when `distinct_reviewer` is on
+    /// (anyone else's retraction waits for a second person): emails, or
+    /// `Name <email>` as git writes them.
+    #[serde(default)]
+    pub editors: Vec<String>,
+}
+
+impl WorkflowConfig {
+    /// Whether `email` is one of `editors` (case aside).
+    pub fn is_editor(&self, email: &str) -> bool {
+        self.editors.iter().any(|editor| {
+            let listed = match (editor.rfind('<'), editor.rfind('>')) {
+                (Some(open), Some(close)) if open < close => &editor[open + 1..close],
+                _ => editor.as_str(),
+            };
+            listed.trim().eq_ignore_ascii_case(email.trim())
+        })
+    }
 }
 
 impl Default for WorkflowConfig {
@@ -92,6 +110,7 @@ impl Default for WorkflowConfig {
             require_approval: true,
             distinct_reviewer: true,
             require_signed: false,
+            editors: Vec::new(),
         }
     }
 }

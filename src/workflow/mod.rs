@@ -2,6 +2,7 @@
 //! the one path every content edit takes, and publishing.
 
 pub mod publish;
+pub mod retract;
 pub mod revise;
 pub mod states;
 pub mod step;

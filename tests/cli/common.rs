@@ -225,3 +225,11 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
         .map(|d| d["code"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Choices and confirmations read single keys (a yes/no takes no Enter)
+/// with the terminal in raw mode, which they enter just after drawing; a key
+/// sent before that is dropped by the switch. A moment's pause, as a person
+/// would take.
+pub fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(200));
+}

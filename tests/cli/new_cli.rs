@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{TestRepo, stderr, stdout, transcript};
+use crate::common::{TestRepo, settle, stderr, stdout, transcript};
 
 const DRAFT: &str = r#"
 [sections.whats-happened]
@@ -30,14 +30,6 @@ Kazakhstan announced this month that it would join the accords, which the United
 "#;
 
 const PATH: &str = "stories/2025/uzbekistan-weighs-joining-the-abraham-accords.toml";
-
-/// Choices and confirmations read single keys (a yes/no takes no Enter)
-/// with the terminal in raw mode, which they enter just after drawing; a key
-/// sent before that is dropped by the switch. A moment's pause, as a person
-/// would take.
-fn settle() {
-    std::thread::sleep(Duration::from_millis(200));
-}
 
 #[test]
 fn flags_and_a_draft_make_a_committed_valid_story() {

@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use crate::common::{self, TestRepo, json, stderr, stdout};
+use crate::common::{self, TestRepo, json, settle, stderr, stdout};
 
 const SLUG: &str = "abraham-accords-explained";
 const STORY: &str = "stories/2025/abraham-accords-explained.toml";
@@ -469,22 +469,95 @@ fn corrections_are_appended_and_published_like_any_edit() {
     assert_eq!(common::codes(&json(&output)), ["L072"]);
 }
 
+const RETRACTION_REASON: &str = "The central claim could not be verified.";
+
+/// The message of the commit at `rev`.
+fn message(newsroom: &Newsroom, rev: &str) -> String {
+    stdout(&newsroom.repo.git(&["log", "-1", "--format=%B", rev]))
+}
+
 #[test]
-fn retraction_leaves_a_tombstone() {
+fn retraction_takes_two_people_and_leaves_a_tombstone() {
     let newsroom = Newsroom::new();
-    let error = newsroom.refused("bo", &["retract", SLUG, "--reason", "x"]);
+    let error = newsroom.refused("bo", &["retract", SLUG, "--reason", RETRACTION_REASON]);
     assert!(error.contains("was never published"), "{error}");
     newsroom.submit_and_approve();
     newsroom.ok("bo", &["publish", SLUG]);
-    newsroom.ok(
+
+    for reason in ["x", "Legal reasons", "Not verified."] {
+        let error = newsroom.refused("ada", &["retract", SLUG, "--reason", reason]);
+        assert!(error.contains("is not a full sentence"), "{error}");
+    }
+    let error = newsroom.refused("ada", &["retract", SLUG]);
+    assert!(error.contains("a retraction needs a reason"), "{error}");
+
+    // Ada asks: an empty commit on her branch, nothing public changes.
+    let published_before = newsroom.published(STORY);
+    let asked = newsroom.ok("ada", &["retract", SLUG, "--reason", RETRACTION_REASON]);
+    assert!(asked.contains("Asked for the retraction"), "{asked}");
+    assert_eq!(newsroom.published(STORY), published_before);
+    assert_eq!(
+        field(&newsroom.repo.read(STORY), "status")
+            .unwrap()
+            .as_str(),
+        Some("published")
+    );
+    let request = message(&newsroom, "HEAD");
+    assert!(
+        request.contains("Lede-Action: retract-request"),
+        "{request}"
+    );
+    assert!(
+        request.contains(&format!("Reason: {RETRACTION_REASON}")),
+        "{request}"
+    );
+    assert_eq!(
+        stdout(&newsroom.repo.git(&["diff", "--stat", "HEAD~1", "HEAD"])),
+        "",
+        "a request changes no file"
+    );
+    assert_eq!(stdout(&newsroom.repo.git(&["status", "--porcelain"])), "");
+
+    let error = newsroom.refused("ada", &["retract", SLUG]);
+    assert!(
+        error.contains("you asked for this retraction yourself"),
+        "{error}"
+    );
+    let error = newsroom.refused(
         "bo",
         &[
             "retract",
             SLUG,
             "--reason",
-            "The central claim could not be verified.",
+            "Something else entirely happened here.",
         ],
     );
+    assert!(
+        error.contains("asked for this retraction with another reason"),
+        "{error}"
+    );
+    // Off a terminal, a retraction is confirmed with --yes.
+    let error = newsroom.refused("bo", &["retract", SLUG]);
+    assert!(error.contains("confirmed on a terminal"), "{error}");
+
+    // The dry run shows the notice and changes nothing.
+    let before = newsroom.state();
+    let preview = newsroom.ok("bo", &["retract", SLUG, "--dry-run"]);
+    assert!(
+        preview.contains("Would carry out the retraction Ada Reporter <ada@example.org> asked for"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains(&format!("reason = \"{RETRACTION_REASON}\"")),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("Nothing was changed (dry run)."),
+        "{preview}"
+    );
+    assert_eq!(newsroom.state(), before);
+
+    newsroom.ok("bo", &["retract", SLUG, "--yes"]);
     let tombstone = newsroom.published(STORY);
     assert_eq!(
         field(&tombstone, "status").unwrap().as_str(),
@@ -492,13 +565,21 @@ fn retraction_leaves_a_tombstone() {
     );
     assert_eq!(
         field(&tombstone, "reason").unwrap().as_str(),
-        Some("The central claim could not be verified.")
+        Some(RETRACTION_REASON)
     );
     assert_eq!(field(&tombstone, "revision").unwrap().as_integer(), Some(2));
     assert!(
         field(&tombstone, "sections").is_none(),
         "the story's text is gone from the public side"
     );
+    for rev in ["published", "HEAD"] {
+        let carried_out = message(&newsroom, rev);
+        assert!(
+            carried_out.contains("Requested-by: Ada Reporter <ada@example.org>")
+                && carried_out.contains("Actor: Bo Desk <bo@example.org>"),
+            "{carried_out}"
+        );
+    }
     assert_eq!(
         field(&newsroom.repo.read(STORY), "status")
             .unwrap()
@@ -508,9 +589,100 @@ fn retraction_leaves_a_tombstone() {
     let error = newsroom.refused("bo", &["publish", SLUG]);
     assert!(error.contains("is retracted"), "{error}");
     assert_eq!(
-        newsroom.ok("bo", &["retract", SLUG, "--reason", "again"]),
+        newsroom.ok("bo", &["retract", SLUG]),
         format!("{SLUG} is already retracted.\n")
     );
+}
+
+/// Adds `editors = [...]` to lede.toml and commits it.
+fn name_editors(newsroom: &Newsroom, editors: &str) {
+    let config = newsroom.repo.read("lede.toml");
+    newsroom.repo.write(
+        "lede.toml",
+        format!("{config}\n[workflow]\neditors = [{editors}]\n"),
+    );
+    newsroom.repo.git(&["commit", "-qam", "Name the editors"]);
+}
+
+#[test]
+fn an_editor_retracts_alone_and_a_dry_run_fetches_and_changes_nothing() {
+    let newsroom = Newsroom::new();
+    newsroom.submit_and_approve();
+    newsroom.ok("bo", &["publish", SLUG]);
+    name_editors(&newsroom, "\"Bo Desk <BO@example.org>\"");
+
+    let before = newsroom.state();
+    let preview = newsroom.ok(
+        "bo",
+        &["retract", SLUG, "--reason", RETRACTION_REASON, "--dry-run"],
+    );
+    assert!(preview.contains("Would replace stories/"), "{preview}");
+    assert!(preview.contains("status = \"retracted\""), "{preview}");
+    assert_eq!(newsroom.state(), before);
+
+    newsroom.ok(
+        "bo",
+        &["retract", SLUG, "--reason", RETRACTION_REASON, "--yes"],
+    );
+    let tombstone = newsroom.published(STORY);
+    assert_eq!(
+        field(&tombstone, "reason").unwrap().as_str(),
+        Some(RETRACTION_REASON)
+    );
+    assert!(!message(&newsroom, "published").contains("Requested-by"));
+}
+
+#[test]
+fn a_retraction_is_confirmed_on_a_terminal_and_no_is_the_default() {
+    let newsroom = Newsroom::new();
+    newsroom.submit_and_approve();
+    newsroom.ok("bo", &["publish", SLUG]);
+    name_editors(&newsroom, "\"bo@example.org\"");
+    let as_bo = [
+        ("GIT_CONFIG_GLOBAL", newsroom.configs.path().join("bo")),
+        ("GIT_AUTHOR_NAME", "Bo Desk".into()),
+        ("GIT_AUTHOR_EMAIL", "bo@example.org".into()),
+        ("GIT_COMMITTER_NAME", "Bo Desk".into()),
+        ("GIT_COMMITTER_EMAIL", "bo@example.org".into()),
+        ("LEDE_NOW", "2025-11-08T12:00:00Z".into()),
+        ("PATH", std::env::var_os("PATH").unwrap_or_default().into()),
+    ];
+    let env: Vec<(&str, &std::path::Path)> = as_bo
+        .iter()
+        .map(|(name, value)| (*name, value.as_path()))
+        .collect();
+    let args = ["retract", SLUG, "--reason", RETRACTION_REASON];
+
+    let before = newsroom.state();
+    let mut session = newsroom.repo.lede_in_terminal(&args, &env);
+    session
+        .exp_string("readers see in place of the story")
+        .unwrap();
+    session
+        .exp_string(&format!("reason = \"{RETRACTION_REASON}\""))
+        .unwrap();
+    session.exp_string("[y/N]").unwrap();
+    settle();
+    session.send("\r").unwrap();
+    session.flush().unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("cancelled; nothing was retracted"), "{rest}");
+    assert_eq!(newsroom.state(), before);
+
+    let mut session = newsroom.repo.lede_in_terminal(&args, &env);
+    session.exp_string("[y/N]").unwrap();
+    settle();
+    session.send("y").unwrap();
+    session.flush().unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("Retracted"), "{rest}");
+    assert_eq!(
+        field(&newsroom.published(STORY), "status")
+            .unwrap()
+            .as_str(),
+        Some("retracted")
+    );
+    newsroom.fsck();
 }
 
 #[test]
