@@ -84,6 +84,17 @@ impl CommandError {
             command_error = command_error.cause(cause.to_string());
             source = cause.source();
         }
+        // A shallow clone is the user's to fix, under whichever error the
+        // library wrapped it (most wrap git's errors transparently).
+        let shallow = crate::git::GitError::Shallow.to_string();
+        if command_error.message.contains(&shallow)
+            || command_error.causes.iter().any(|c| c.contains(&shallow))
+        {
+            command_error.kind = ErrorKind::User;
+            command_error = command_error
+                .hint("`git fetch --unshallow` fetches the rest of the history")
+                .hint("in GitHub Actions: actions/checkout with `fetch-depth: 0`");
+        }
         command_error
     }
 
@@ -228,7 +239,8 @@ impl From<GitError> for CommandError {
             GitError::NotARepository(_)
             | GitError::NoIdentity
             | GitError::Busy(_)
-            | GitError::UnknownRevision { .. } => ErrorKind::User,
+            | GitError::UnknownRevision { .. }
+            | GitError::Shallow => ErrorKind::User,
             GitError::Moved(..)
             | GitError::IndexLocked(_)
             | GitError::Push(_)

@@ -51,6 +51,10 @@ pub enum GitError {
         paths: Vec<String>,
         error: Box<GitError>,
     },
+    #[error(
+        "this clone's history is cut short (a shallow clone, as `git clone --depth` and CI checkouts make it), and lede needs the whole history to tell who wrote and approved what"
+    )]
+    Shallow,
     #[error("git: {0}")]
     Git(#[from] git2::Error),
 }
@@ -805,8 +809,15 @@ impl Git {
             blob: Some(id.to_string()),
         };
         let mut touches = Vec::new();
+        let cut = self.shallow_commits()?;
         for oid in walk {
-            let commit = self.repo.find_commit(oid?)?;
+            let oid = oid?;
+            // Reaching the cut means the walk would go on into history this
+            // clone does not have: the answer would be wrong, not short.
+            if cut.contains(&oid) {
+                return Err(GitError::Shallow);
+            }
+            let commit = self.repo.find_commit(oid)?;
             let tree = commit.tree()?;
             let parents: Vec<git2::Tree<'_>> = commit
                 .parents()
@@ -1481,6 +1492,25 @@ impl Git {
         Ok(Ok(base.id().to_string()))
     }
 
+    /// The commits at which a shallow clone's history is cut (git's
+    /// `shallow` file): their parents are missing. Empty for a whole clone.
+    fn shallow_commits(&self) -> Result<std::collections::HashSet<git2::Oid>, GitError> {
+        if !self.repo.is_shallow() {
+            return Ok(Default::default());
+        }
+        let text = std::fs::read_to_string(self.repo.commondir().join("shallow"))
+            .map_err(|e| GitError::Program(format!("cannot read the shallow file: {e}")))?;
+        Ok(text
+            .lines()
+            .filter_map(|line| git2::Oid::from_str(line.trim()).ok())
+            .collect())
+    }
+
+    /// Whether this is a shallow clone.
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
+    }
+
     /// The name of the branch HEAD is on, when it is on one.
     pub fn current_branch(&self) -> Option<String> {
         let head = self.repo.head().ok()?;
@@ -1524,8 +1554,14 @@ impl Git {
         walk.push(git2::Oid::from_str(&self.resolve(head)?)?)?;
         walk.hide(git2::Oid::from_str(&self.resolve(since)?)?)?;
         let mut commits = Vec::new();
+        let cut = self.shallow_commits()?;
         for oid in walk {
-            let commit = self.repo.find_commit(oid?)?;
+            let oid = oid?;
+            // `since` is not reachable without the history beyond the cut.
+            if cut.contains(&oid) {
+                return Err(GitError::Shallow);
+            }
+            let commit = self.repo.find_commit(oid)?;
             let parent = commit.parent_ids().next().map(|id| id.to_string());
             commits.push((commit_info(&commit), parent));
         }

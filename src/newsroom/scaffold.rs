@@ -36,7 +36,9 @@ stories/**/*.toml diff=lede merge=lede
 "#;
 
 pub const WORKFLOW: &str = r#"# Checks every record on each push and pull request, with problems shown as
-# annotations on the pull request's diff.
+# annotations on the pull request's diff. On a pull request it also checks
+# the workflow rules for the request's commits (lede validate --since): no
+# status set by hand, no published correction rewritten or dropped.
 name: lede
 on: [push, pull_request]
 jobs:
@@ -44,10 +46,16 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          # --since reads the commits between the base and the request.
+          fetch-depth: 0
       - uses: dtolnay/rust-toolchain@stable
       # Replace with however your organisation distributes lede.
       - run: cargo install --locked lede
-      - run: lede validate --format github
+      - if: github.event_name == 'pull_request'
+        run: lede validate --format github --since "origin/${{ github.base_ref }}"
+      - if: github.event_name != 'pull_request'
+        run: lede validate --format github
 "#;
 
 pub const PRE_COMMIT: &str = r#"# pre-commit (https://pre-commit.com): checks staged records before each

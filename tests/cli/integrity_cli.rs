@@ -168,3 +168,28 @@ fn an_edit_that_changes_nothing_makes_no_commit_and_keeps_the_status() {
         "still published, not a draft"
     );
 }
+
+#[test]
+fn a_status_set_with_plain_git_does_not_publish() {
+    let repo = TestRepo::committed_sample();
+    repo.write(
+        STORY,
+        repo.read(STORY)
+            .replace("status = \"draft\"", "status = \"approved\""),
+    );
+    repo.git(&["commit", "-qam", "Approve it myself"]);
+    let before = head(&repo);
+    let output = repo.lede().args(["publish", SLUG]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", transcript(&output));
+    assert!(
+        stderr(&output).contains("no `lede approve` of it is in the history"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(head(&repo), before);
+    assert!(
+        repo.try_git(&["rev-parse", "--verify", "-q", "published"])
+            .stdout
+            .is_empty()
+    );
+}

@@ -207,6 +207,11 @@ fn a_clone_with_only_the_remotes_published_branch_publishes_on_top_of_it() {
         built.contains("Built 2 stories") && built.contains("from origin/published"),
         "{built}"
     );
+    let status = team.ok("dee", &["status"]);
+    assert!(
+        status.contains("The public side was read from origin/published"),
+        "{status}"
+    );
     let diff = team.ok(
         "dee",
         &["diff", "--from", "published", "--to", "HEAD", "--stat"],
@@ -351,4 +356,215 @@ fn a_fresh_clone_before_any_publish_says_nothing_is_published() {
     let team = Team::new();
     let built = team.ok("ada", &["build"]);
     assert!(built.contains("nothing has been published yet"), "{built}");
+}
+
+impl Team {
+    /// Runs `lede ARGS` as `user`, which must fail and change nothing in
+    /// that clone; returns stderr.
+    fn refused(&self, user: &str, args: &[&str]) -> String {
+        let before = self.clone_state(user);
+        let output = self.lede(user, args);
+        assert!(
+            !output.status.success(),
+            "lede {args:?} as {user} should have been refused: {}",
+            stdout(&output)
+        );
+        assert_eq!(
+            self.clone_state(user),
+            before,
+            "a refusal changed something"
+        );
+        common::stderr(&output)
+    }
+
+    /// Every ref and what git status says, in `user`'s clone.
+    fn clone_state(&self, user: &str) -> String {
+        self.git(user, &["for-each-ref", "--format=%(refname) %(objectname)"])
+            + &self.git(user, &["status", "--porcelain"])
+    }
+
+    /// Clones the remote for `user` over file:// (so that --depth applies)
+    /// with extra `git clone` arguments, replacing any clone `user` had.
+    fn clone_with(&self, user: &str, extra: &[&str]) {
+        let dir = self.clone_dir(user);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        let url = format!("file://{}", self.remote().display());
+        let mut args = vec!["clone", "-q"];
+        args.extend(extra);
+        args.extend([url.as_str(), dir.to_str().unwrap()]);
+        run_git(self.home.path(), Some(&self.gitconfig(user)), &args);
+        self.ok(user, &["setup"]);
+    }
+
+    /// Rewrites a sentence of FIRST in `user`'s clone and commits it with
+    /// plain git.
+    fn edit_first_with_git(&self, user: &str, message: &str) {
+        let path = self
+            .clone_dir(user)
+            .join(format!("stories/2025/{FIRST}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = text.replace("are in the news again", "are back in the news");
+        assert_ne!(text, edited);
+        std::fs::write(&path, edited).unwrap();
+        self.git(user, &["commit", "-qam", message]);
+    }
+}
+
+/// The `run: lede` line of the workflow `lede init` writes that does (or
+/// does not) run `--since`, as lede's arguments, with the pull request's
+/// base `main`.
+fn workflow_step(since: bool) -> Vec<String> {
+    let workflow = lede::newsroom::scaffold::WORKFLOW;
+    let line = workflow
+        .lines()
+        .find(|line| line.contains("run: lede") && line.contains("--since") == since)
+        .unwrap_or_else(|| panic!("no step (since: {since}) in\n{workflow}"));
+    let command = line.split("run: ").nth(1).unwrap();
+    let words: Vec<String> = command
+        .replace("${{ github.base_ref }}", "main")
+        .split_whitespace()
+        .map(|word| word.trim_matches('"').to_owned())
+        .collect();
+    assert_eq!(words[0], "lede");
+    words[1..].to_vec()
+}
+
+#[test]
+fn the_ci_workflow_lede_init_writes_checks_a_pull_requests_commits() {
+    let workflow = lede::newsroom::scaffold::WORKFLOW;
+    assert!(workflow.contains("fetch-depth: 0"), "{workflow}");
+    let pull_request = workflow_step(true);
+    let push = workflow_step(false);
+    assert!(
+        workflow.contains("if: github.event_name == 'pull_request'\n        run: lede validate --format github --since")
+            && workflow.contains("if: github.event_name != 'pull_request'\n        run: lede validate --format github\n"),
+        "{workflow}"
+    );
+
+    // A pull request that marks a draft published by hand.
+    let team = Team::new();
+    team.git("ada", &["switch", "-q", "-c", "shortcut"]);
+    let path = team
+        .clone_dir("ada")
+        .join(format!("stories/2025/{FIRST}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("status = \"draft\"", "status = \"published\""),
+    )
+    .unwrap();
+    team.git("ada", &["commit", "-qam", "Publish it myself"]);
+    team.git("ada", &["push", "-q", "origin", "shortcut"]);
+
+    // The runner's checkout, with the whole history.
+    team.clone_with("dee", &["-b", "shortcut"]);
+    let args: Vec<&str> = pull_request.iter().map(String::as_str).collect();
+    let checked = team.lede("dee", &args);
+    assert_eq!(
+        checked.status.code(),
+        Some(1),
+        "{}",
+        common::transcript(&checked)
+    );
+    assert!(stdout(&checked).contains("L070"), "{}", stdout(&checked));
+    let args: Vec<&str> = push.iter().map(String::as_str).collect();
+    let pushed = team.lede("dee", &args);
+    assert!(!stdout(&pushed).contains("L070"), "{}", stdout(&pushed));
+
+    // A depth-1 checkout cannot tell, and says so instead of passing.
+    team.clone_with(
+        "dee",
+        &["-b", "shortcut", "--depth", "1", "--no-single-branch"],
+    );
+    let args: Vec<&str> = pull_request.iter().map(String::as_str).collect();
+    let error = team.refused("dee", &args);
+    assert!(error.contains("shallow clone"), "{error}");
+    assert!(error.contains("fetch-depth: 0"), "{error}");
+    // A checkout deep enough to hold the base is enough.
+    team.clone_with(
+        "dee",
+        &["-b", "shortcut", "--depth", "2", "--no-single-branch"],
+    );
+    let checked = team.lede("dee", &args);
+    assert_eq!(
+        checked.status.code(),
+        Some(1),
+        "{}",
+        common::transcript(&checked)
+    );
+    assert!(stdout(&checked).contains("L070"), "{}", stdout(&checked));
+}
+
+#[test]
+fn a_shallow_clone_refuses_what_needs_history_until_it_is_deepened() {
+    let team = Team::new();
+    team.ok("ada", &["submit", FIRST, "--note", "Ready"]);
+    team.ok("ada", &["sync"]);
+    team.clone_with("dee", &["--depth", "1"]);
+    // What needs no history works.
+    team.ok("dee", &["validate"]);
+    team.ok("dee", &["show", FIRST]);
+    let error = team.refused("dee", &["approve", FIRST]);
+    assert!(
+        error.contains("shallow clone") && error.contains("git fetch --unshallow"),
+        "{error}"
+    );
+    team.git("dee", &["fetch", "-q", "--unshallow"]);
+    team.ok("dee", &["approve", FIRST]);
+}
+
+#[test]
+fn a_desk_chief_who_pulled_with_a_merge_can_approve_and_publish() {
+    let team = Team::new();
+    // bo has a commit of his own, so his pull makes a merge commit that
+    // brings ada's edit and submission in under his name.
+    std::fs::write(team.clone_dir("bo").join("desk-notes.txt"), "rota\n").unwrap();
+    team.git("bo", &["add", "desk-notes.txt"]);
+    team.git("bo", &["commit", "-qm", "Desk rota"]);
+    team.edit_first_with_git("ada", "Tighten the opening");
+    team.ok("ada", &["submit", FIRST, "--note", "Ready"]);
+    team.ok("ada", &["sync"]);
+    team.git("bo", &["pull", "-q", "--no-rebase", "--no-edit"]);
+    assert_ne!(team.git("bo", &["rev-list", "--merges", "HEAD"]), "");
+    team.ok("bo", &["approve", FIRST]);
+    team.ok("bo", &["publish", FIRST, "--push"]);
+    assert!(team.remote_published().contains(FIRST));
+}
+
+#[test]
+fn an_approval_holds_after_a_rebase_and_a_cherry_pick_makes_no_author() {
+    let team = Team::new();
+    // ada's edit reaches main as bo's cherry-pick: bo commits it, ada
+    // still wrote it.
+    team.git("ada", &["switch", "-q", "-c", "idea"]);
+    team.edit_first_with_git("ada", "Tighten the opening");
+    team.git("ada", &["push", "-q", "origin", "idea"]);
+    team.git("ada", &["switch", "-q", "main"]);
+    team.git("bo", &["fetch", "-q"]);
+    team.git("bo", &["cherry-pick", "origin/idea"]);
+    team.git("bo", &["push", "-q", "origin", "main"]);
+    team.git("ada", &["pull", "-q", "--rebase"]);
+    team.ok("ada", &["submit", FIRST, "--note", "Ready"]);
+    team.ok("ada", &["sync"]);
+    team.git("bo", &["pull", "-q", "--rebase"]);
+    team.ok("bo", &["approve", FIRST]);
+
+    // Meanwhile cy pushes something else; bo's approval is rebased onto it
+    // (a new commit id, the same content) and still counts.
+    std::fs::write(team.clone_dir("cy").join("style.txt"), "serial comma\n").unwrap();
+    team.git("cy", &["add", "style.txt"]);
+    team.git("cy", &["commit", "-qm", "Style note"]);
+    team.git("cy", &["pull", "-q", "--rebase"]);
+    team.git("cy", &["push", "-q", "origin", "main"]);
+    let approval = team.git("bo", &["rev-parse", "HEAD"]);
+    team.git("bo", &["pull", "-q", "--rebase"]);
+    assert_ne!(team.git("bo", &["rev-parse", "HEAD"]), approval, "rebased");
+    team.ok("bo", &["publish", FIRST, "--push"]);
+    let public = team.remote_git(&["log", "-1", "--format=%B", "published"]);
+    assert!(
+        public.contains("Approved-by: Bo Desk <bo@example.org>"),
+        "{public}"
+    );
 }

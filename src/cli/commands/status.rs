@@ -45,6 +45,10 @@ pub struct Overview {
     /// Files a merge, rebase or stash left unresolved: git's index holds
     /// them unmerged, or they hold conflict markers.
     pub conflicts: Vec<Unresolved>,
+    /// The published branch that was read: `published`, or
+    /// `origin/published` in a clone without an up-to-date local one;
+    /// `None` when nothing has been published.
+    pub published_from: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -81,10 +85,12 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     }
     conflicts.sort_by(|a, b| a.path.cmp(&b.path));
     overview.conflicts = conflicts;
-    let published_tip = match &git {
-        Some(git) => crate::newsroom::published::published_ref(git, config)?.map(|p| p.tip),
+    let published = match &git {
+        Some(git) => crate::newsroom::published::published_ref(git, config)?,
         None => None,
     };
+    overview.published_from = published.as_ref().map(|p| p.name.clone());
+    let published_tip = published.map(|p| p.tip);
     let has_head = git.as_ref().is_some_and(|git| git.resolve("HEAD").is_ok());
     let now_text = now();
     for file in &stories {
@@ -156,7 +162,11 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             json.push('\n');
             out!(ui, "{json}")?;
         }
-        Format::Text => out!(ui, "{}", render(&overview, stories.len()))?,
+        Format::Text => out!(
+            ui,
+            "{}",
+            render(&overview, stories.len(), &config.publish.branch)
+        )?,
     }
     if overview.conflicts.is_empty() {
         Ok(Outcome::Success)
@@ -165,7 +175,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     }
 }
 
-fn render(overview: &Overview, total: usize) -> String {
+fn render(overview: &Overview, total: usize, local_branch: &str) -> String {
     let text = |value: &str| crate::text::diagnostic::printable(value.to_owned());
     let mut out = String::new();
     if !overview.conflicts.is_empty() {
@@ -220,6 +230,16 @@ fn render(overview: &Overview, total: usize) -> String {
                 text(&waiting.headline)
             );
         }
+    }
+    if let Some(from) = overview
+        .published_from
+        .as_deref()
+        .filter(|from| *from != local_branch)
+    {
+        let _ = writeln!(
+            out,
+            "\nThe public side was read from {from}: this clone has no {local_branch} branch of its own, or it is behind."
+        );
     }
     for (path, reason) in &overview.unreadable {
         let _ = writeln!(out, "\nwarning: {path} could not be read: {}", text(reason));
