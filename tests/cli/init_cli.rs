@@ -59,6 +59,13 @@ fn a_new_newsroom_is_one_clean_commit_that_validates() {
         std::fs::read_to_string(root.join("schemas/story.schema.json")).unwrap(),
         std::fs::read_to_string(common::project_root().join("schemas/story.schema.json")).unwrap()
     );
+    // The README shows the CI workflow exactly as init writes it.
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/lede.yml")).unwrap();
+    let readme = std::fs::read_to_string(common::project_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("# .github/workflows/lede.yml\n{workflow}```")),
+        "README's CI section differs from\n{workflow}"
+    );
     let validate = lede_command(home.path())
         .arg("-C")
         .arg(&root)
