@@ -248,16 +248,56 @@ pub fn review_from(git: &Git, touches: &[Touch]) -> Result<Review, GitError> {
             (None, Some(_)) => true,
             _ => false,
         };
-        if changed_content
-            && !review
-                .content_authors
-                .iter()
-                .any(|a| same_person(a, &touch.commit.author))
-        {
-            review.content_authors.push(touch.commit.author.clone());
+        if changed_content {
+            for writer in writers(&touch.commit.author, &touch.commit.message) {
+                if !review
+                    .content_authors
+                    .iter()
+                    .any(|a| same_person(a, &writer))
+                {
+                    review.content_authors.push(writer);
+                }
+            }
         }
     }
     Ok(review)
+}
+
+/// Who wrote what a commit brings: its author, or, for a squash that git
+/// made (`git merge --squash` keeps "Squashed commit of the following:"
+/// and each squashed commit's `Author:` line), the authors of the squashed
+/// commits; plus anyone named in a `Co-authored-by` trailer, as hosting
+/// sites write them on squash merges.
+pub fn writers(author: &Identity, message: &str) -> Vec<Identity> {
+    let mut writers = Vec::new();
+    if message.starts_with("Squashed commit of the following:") {
+        writers.extend(
+            message
+                .lines()
+                .filter_map(|line| line.strip_prefix("Author: "))
+                .filter_map(parse_identity),
+        );
+    }
+    if writers.is_empty() {
+        writers.push(author.clone());
+    }
+    writers.extend(
+        trailers(message)
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case("Co-authored-by"))
+            .filter_map(|(_, value)| parse_identity(value)),
+    );
+    writers
+}
+
+/// `Name <email>` as git writes a person.
+fn parse_identity(text: &str) -> Option<Identity> {
+    let (name, rest) = text.trim().rsplit_once('<')?;
+    let email = rest.strip_suffix('>')?.trim();
+    (!email.is_empty()).then(|| Identity {
+        name: name.trim().to_owned(),
+        email: email.to_owned(),
+    })
 }
 
 /// Two identities are one person when their emails match (case aside).
@@ -385,6 +425,31 @@ pub fn check_history(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_squash_is_written_by_the_squashed_commits_authors_and_co_authors() {
+        let bo = Identity {
+            name: "Bo Desk".to_owned(),
+            email: "bo@example.org".to_owned(),
+        };
+        let emails = |message: &str| -> Vec<String> {
+            writers(&bo, message).into_iter().map(|w| w.email).collect()
+        };
+        assert_eq!(emails("Tighten the opening\n"), ["bo@example.org"]);
+        let squash = "Squashed commit of the following:\n\ncommit 1f2e\nAuthor: Ada Reporter <ada@example.org>\nDate:   Sat Nov 8 12:00:00 2025 +0000\n\n    Tighten the opening\n\ncommit 3a4b\nAuthor: Cy Chief <cy@example.org>\nDate:   Sat Nov 8 12:05:00 2025 +0000\n\n    Add a source\n";
+        assert_eq!(emails(squash), ["ada@example.org", "cy@example.org"]);
+        assert_eq!(
+            emails(
+                "Tighten the opening (#12)\n\n* Add a source\n\nCo-authored-by: Cy Chief <cy@example.org>\n"
+            ),
+            ["bo@example.org", "cy@example.org"]
+        );
+        // An `Author:` line outside a squash message is just text.
+        assert_eq!(
+            emails("Quote fixed\n\nAuthor: of the quote\n"),
+            ["bo@example.org"]
+        );
+    }
 
     #[test]
     fn illegal_moves_name_the_legal_ones() {

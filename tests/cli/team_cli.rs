@@ -568,3 +568,30 @@ fn an_approval_holds_after_a_rebase_and_a_cherry_pick_makes_no_author() {
         "{public}"
     );
 }
+
+#[test]
+fn a_squash_merge_leaves_the_writer_the_author() {
+    let team = Team::new();
+    team.git("ada", &["switch", "-q", "-c", "idea"]);
+    team.edit_first_with_git("ada", "Tighten the opening");
+    team.git("ada", &["push", "-q", "origin", "idea"]);
+    team.git("ada", &["switch", "-q", "main"]);
+    // bo squashes ada's branch into main himself: git writes the
+    // squashed commits' authors into the message.
+    team.git("bo", &["fetch", "-q"]);
+    team.git("bo", &["merge", "-q", "--squash", "origin/idea"]);
+    team.git("bo", &["commit", "-q", "--no-edit"]);
+    let message = team.git("bo", &["log", "-1", "--format=%an|%B"]);
+    assert!(
+        message.starts_with("Bo Desk|Squashed commit") && message.contains("Author: Ada Reporter"),
+        "{message}"
+    );
+    team.git("bo", &["push", "-q", "origin", "main"]);
+    team.git("ada", &["pull", "-q", "--rebase"]);
+    team.ok("ada", &["submit", FIRST, "--note", "Ready"]);
+    team.ok("ada", &["sync"]);
+    team.git("bo", &["pull", "-q", "--rebase"]);
+    team.ok("bo", &["approve", FIRST]);
+    team.ok("bo", &["publish", FIRST, "--push"]);
+    assert!(team.remote_published().contains(FIRST));
+}
