@@ -59,6 +59,17 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             }
         };
         match crate::record::format::canonical(&text, collection, &schema_line) {
+            // A layout change only: a formatted record that reads back as
+            // other values (a correction reworded, a status changed) is
+            // never written.
+            Ok(formatted) if formatted != text && !same_values(&text, &formatted) => {
+                errln!(
+                    ui,
+                    "lede: formatting {} would change what it says, so it was left as it is; this is a bug in lede, please report it",
+                    entry.display
+                );
+                unreadable += 1;
+            }
             Ok(formatted) if formatted != text => changed.push((entry.display.clone(), formatted)),
             Ok(_) => {}
             Err(error) => {
@@ -127,4 +138,11 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     } else {
         Outcome::Success
     })
+}
+
+/// Whether two texts of a record hold the same values.
+fn same_values(before: &str, after: &str) -> bool {
+    let read =
+        |text: &str| toml::from_str::<toml::Table>(crate::text::source::strip_bom(text)).ok();
+    matches!((read(before), read(after)), (Some(a), Some(b)) if a == b)
 }
