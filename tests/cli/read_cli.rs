@@ -170,3 +170,60 @@ fn a_missing_directory_and_a_bad_revision_are_named() {
         "status: 2\n--- stdout\n--- stderr\nerror: nope is not a revision in this repository\nhint: a revision is a commit id, a branch or tag name, or an expression such as HEAD~2\n"
     );
 }
+
+#[test]
+fn status_shows_the_longest_waiting_first_and_says_how_many_more() {
+    let repo = TestRepo::committed_sample();
+    for n in 0..12 {
+        let slug = format!("waiting-{n:02}");
+        let story = SAMPLE_STORY
+            .replace("kazakhstan-joins-abraham-accords", &slug)
+            .replace("status = \"published\"", "status = \"in_review\"");
+        repo.write(&format!("stories/2025/{slug}.toml"), story);
+    }
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "Twelve stories wait"]);
+    // Four were submitted with lede, a day apart, newest first.
+    for (n, day) in [(7, 12), (3, 11), (9, 10), (5, 9)] {
+        let slug = format!("waiting-{n:02}");
+        let path = format!("stories/2025/{slug}.toml");
+        repo.write(
+            &path,
+            repo.read(&path)
+                .replace("status = \"in_review\"", "status = \"draft\""),
+        );
+        repo.git(&["commit", "-qam", "back to draft"]);
+        let output = repo
+            .lede()
+            .env("GIT_AUTHOR_DATE", format!("2025-11-{day:02}T09:00:00Z"))
+            .env("GIT_COMMITTER_DATE", format!("2025-11-{day:02}T09:00:00Z"))
+            .args(["submit", &slug, "--note", "Ready"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", transcript(&output));
+    }
+    let output = repo.lede().arg("status").output().unwrap();
+    let text = stdout(&output);
+    let listed: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("waiting-"))
+        .map(|rest| &rest[..2])
+        .collect();
+    assert_eq!(
+        listed,
+        ["05", "09", "03", "07", "00", "01", "02", "04", "06", "08"],
+        "{text}"
+    );
+    assert!(
+        text.contains("  and 2 more (`lede status --all` lists them)"),
+        "{text}"
+    );
+    let all = stdout(&repo.lede().args(["status", "--all"]).output().unwrap());
+    assert_eq!(
+        all.lines()
+            .filter(|l| l.trim().starts_with("waiting-"))
+            .count(),
+        12
+    );
+    assert!(!all.contains("more (`lede status --all`"), "{all}");
+}

@@ -24,8 +24,16 @@ use crate::workflow::states;
 ///
 /// Files a merge, rebase or stash left unresolved come first, as
 /// "unresolved conflict in <file>: <parts>", and make the exit status 1.
+///
+/// Each list starts with what has waited longest (the soonest embargo
+/// first) and shows the first ten, then how many more; `--all` lists
+/// everything. JSON always has everything.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// List every waiting story, not just the first ten of each list.
+    #[arg(long)]
+    pub all: bool,
+
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -156,6 +164,17 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
             }
         }
     }
+    for list in [
+        &mut overview.in_review,
+        &mut overview.approved,
+        &mut overview.scheduled,
+        &mut overview.unpublished_changes,
+    ] {
+        // Oldest first; a story whose time is unknown goes last.
+        list.sort_by(|a, b| {
+            (a.since.is_none(), &a.since, &a.slug).cmp(&(b.since.is_none(), &b.since, &b.slug))
+        });
+    }
     match args.format {
         Format::Json => {
             let mut json = serde_json::to_string_pretty(&overview).unwrap_or_default();
@@ -165,7 +184,12 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
         Format::Text => out!(
             ui,
             "{}",
-            render(&overview, stories.len(), &config.publish.branch)
+            render(
+                &overview,
+                stories.len(),
+                &config.publish.branch,
+                (!args.all).then_some(LIST_LIMIT)
+            )
         )?,
     }
     if overview.conflicts.is_empty() {
@@ -175,7 +199,10 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     }
 }
 
-fn render(overview: &Overview, total: usize, local_branch: &str) -> String {
+/// How many stories each list shows without `--all`.
+const LIST_LIMIT: usize = 10;
+
+fn render(overview: &Overview, total: usize, local_branch: &str, limit: Option<usize>) -> String {
     let text = |value: &str| crate::text::diagnostic::printable(value.to_owned());
     let mut out = String::new();
     if !overview.conflicts.is_empty() {
@@ -216,7 +243,8 @@ fn render(overview: &Overview, total: usize, local_branch: &str) -> String {
             continue;
         }
         let _ = writeln!(out, "\n{title}:");
-        for waiting in list {
+        let shown = limit.unwrap_or(list.len()).min(list.len());
+        for waiting in &list[..shown] {
             let since = waiting
                 .since
                 .as_deref()
@@ -228,6 +256,13 @@ fn render(overview: &Overview, total: usize, local_branch: &str) -> String {
                 waiting.slug,
                 text(&waiting.desk),
                 text(&waiting.headline)
+            );
+        }
+        if shown < list.len() {
+            let _ = writeln!(
+                out,
+                "  and {} more (`lede status --all` lists them)",
+                list.len() - shown
             );
         }
     }
