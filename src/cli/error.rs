@@ -269,6 +269,9 @@ impl From<ChangeError> for CommandError {
         let changed_nothing = error.changed_nothing();
         let command_error = match error {
             ChangeError::Git(git) => CommandError::from(git),
+            on_published @ ChangeError::OnPublishedBranch(_) => {
+                CommandError::from_error(ErrorKind::User, &on_published)
+            }
             other => CommandError::from_error(ErrorKind::Internal, &other),
         };
         if changed_nothing {
@@ -403,6 +406,8 @@ impl From<TeamError> for CommandError {
             }
             TeamError::Detached => CommandError::from_error(ErrorKind::User, &error)
                 .hint("switch to your working branch with `git switch <branch>`"),
+            TeamError::PublishedCheckedOut { .. } => CommandError::from_error(ErrorKind::User, &error)
+                .hint("switch that working tree to another branch (`git switch main`), or remove it with `git worktree remove`; nothing was changed"),
             TeamError::Exhausted { .. } => CommandError::from_error(ErrorKind::Conflict, &error)
                 .hint("everything here is complete; run `lede sync` again in a moment"),
         }

@@ -1506,6 +1506,37 @@ impl Git {
             .collect())
     }
 
+    /// The working directories (the main one and linked worktrees) whose
+    /// HEAD is on branch `name`.
+    pub fn checked_out_at(&self, name: &str) -> Result<Vec<PathBuf>, GitError> {
+        let full = format!("refs/heads/{name}");
+        let on_branch = |repo: &Repository| {
+            repo.find_reference("HEAD")
+                .ok()
+                .and_then(|head| head.symbolic_target().ok().flatten().map(|t| t == full))
+                .unwrap_or(false)
+        };
+        let main = Repository::open(self.repo.commondir())?;
+        let mut places = Vec::new();
+        if !main.is_bare() && on_branch(&main) {
+            places.push(main.workdir().unwrap_or(main.path()).to_owned());
+        }
+        for worktree_name in main.worktrees()?.iter().flatten().flatten() {
+            let Ok(worktree) = main.find_worktree(worktree_name) else {
+                continue;
+            };
+            // A worktree whose directory is gone (not yet pruned).
+            if worktree.validate().is_err() {
+                continue;
+            }
+            let repo = Repository::open_from_worktree(&worktree)?;
+            if on_branch(&repo) {
+                places.push(worktree.path().to_owned());
+            }
+        }
+        Ok(places)
+    }
+
     /// Whether this is a shallow clone.
     pub fn is_shallow(&self) -> bool {
         self.repo.is_shallow()

@@ -14,6 +14,10 @@ pub enum ChangeError {
     Git(#[from] GitError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(
+        "this working tree is on `{0}`, the public side, which only `lede publish` and `lede retract` write; switch to your working branch first (git switch main)"
+    )]
+    OnPublishedBranch(String),
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -39,6 +43,21 @@ impl ChangeError {
             ChangeError::NotCommitted { .. } | ChangeError::Git(GitError::IndexBehind { .. })
         )
     }
+}
+
+/// Refuses when this working tree is on the published branch: an edit
+/// here would commit straight to the public side, past review. Commands
+/// that ask for text first call it before asking, so that nobody types
+/// into a change that cannot be made.
+pub fn refuse_on_published(root: &Path, git: &Git) -> Result<(), ChangeError> {
+    // Without a readable lede.toml the default name stands.
+    let published = crate::newsroom::config::Config::load(root)
+        .map(|config| config.publish.branch)
+        .unwrap_or_else(|_| crate::newsroom::config::Config::default().publish.branch);
+    if git.current_branch().as_deref() == Some(published.as_str()) {
+        return Err(ChangeError::OnPublishedBranch(published));
+    }
+    Ok(())
 }
 
 pub struct Change {
@@ -86,6 +105,7 @@ impl Change {
             leftovers.extend(git.remove_stale_locks());
         }
         git.check_ready()?;
+        refuse_on_published(root, &git)?;
         let index = if commit {
             git.identity()?;
             git.start_index_update()

@@ -42,6 +42,11 @@ pub enum TeamError {
     },
     #[error("HEAD is not on a branch, so there is nothing to push or bring up to date")]
     Detached,
+    #[error(
+        "`{branch}` is checked out in {}, and lede moves the published branch only where no working tree has it",
+        places.join(", ")
+    )]
+    PublishedCheckedOut { branch: String, places: Vec<String> },
     #[error("{remote} kept moving: {attempts} pushes in a row found new commits there")]
     Exhausted { remote: String, attempts: usize },
 }
@@ -67,6 +72,15 @@ pub enum Refreshed {
 
 /// Fetches the remote and brings the local published branch onto it.
 pub fn refresh_published(git: &Git, config: &Config) -> Result<Refreshed, TeamError> {
+    // Moving a branch under a working tree that has it checked out leaves
+    // that tree's files and index describing the old commit.
+    let places = git.checked_out_at(&config.publish.branch)?;
+    if !places.is_empty() {
+        return Err(TeamError::PublishedCheckedOut {
+            branch: config.publish.branch.clone(),
+            places: places.iter().map(|p| p.display().to_string()).collect(),
+        });
+    }
     if !git.has_remote(&config.newsroom.remote) {
         return Ok(Refreshed::NoRemote);
     }

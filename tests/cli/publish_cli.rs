@@ -1251,3 +1251,71 @@ fn a_workflow_step_refuses_a_story_with_uncommitted_changes() {
     newsroom.repo.git(&["commit", "-qam", "Comment the status"]);
     newsroom.ok("ada", &["submit", SLUG]);
 }
+
+#[test]
+fn the_published_branch_is_written_only_by_publish_and_never_under_a_working_tree() {
+    let newsroom = Newsroom::new();
+    newsroom.submit_and_approve();
+    newsroom.ok("bo", &["publish", SLUG]);
+
+    // On `published` itself, no command commits, and `lede edit` refuses
+    // before the editor opens.
+    newsroom.repo.git(&["switch", "-q", "published"]);
+    let error = newsroom.refused(
+        "ada",
+        &["correct", SLUG, "--note", "An earlier version erred."],
+    );
+    assert!(
+        error.contains("this working tree is on `published`, the public side"),
+        "{error}"
+    );
+    let marker = newsroom.repo.root().join(".git/editor-ran");
+    let editor = newsroom.repo.root().join(".git/fake-editor");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\ntouch '{}'\n", marker.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let output = newsroom
+        .lede("ada")
+        .env("EDITOR", &editor)
+        .args(["edit", SLUG])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!marker.exists(), "the editor was not opened");
+    newsroom.repo.git(&["switch", "-q", "main"]);
+
+    // Checked out in a linked worktree, the branch is not moved under it.
+    newsroom.ok(
+        "ada",
+        &[
+            "correct",
+            SLUG,
+            "--note",
+            "An earlier version gave the wrong date.",
+        ],
+    );
+    newsroom.submit_and_approve();
+    let linked = tempfile::tempdir().unwrap();
+    let place = linked.path().join("public");
+    newsroom.repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        place.to_str().unwrap(),
+        "published",
+    ]);
+    let error = newsroom.refused("bo", &["publish", SLUG]);
+    assert!(
+        error.contains("`published` is checked out in") && error.contains("public"),
+        "{error}"
+    );
+    newsroom
+        .repo
+        .git(&["worktree", "remove", place.to_str().unwrap()]);
+    newsroom.ok("bo", &["publish", SLUG]);
+    assert!(newsroom.published(STORY).contains("the wrong date"));
+}

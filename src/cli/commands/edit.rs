@@ -175,6 +175,7 @@ fn edit_part(
     let root = ws.root()?;
     let config = ws.config()?;
     let schemas = ws.schemas()?;
+    crate::newsroom::change::refuse_on_published(root, &ws.git()?)?;
     let mut text = current.clone();
     loop {
         let Some(edited) = edit_text(ui, &text, extension)? else {
@@ -214,7 +215,12 @@ fn edit_part(
                     errln!(ui, "{line}");
                 }
             }
-            Err(error) => return Err(CommandError::from(error)),
+            Err(error) => {
+                // Whatever stopped the change, the typed text survives it.
+                let kept = crate::newsroom::recovery::keep_unsaved(root, slug, &text);
+                return Err(CommandError::from(error)
+                    .hint(format!("your text is kept in {}", kept.display())));
+            }
         }
         if !edit_again(ui, root, slug, &text, "Edit it again?") {
             return Ok(Outcome::Problems);
