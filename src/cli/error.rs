@@ -199,6 +199,9 @@ impl From<RepoError> for CommandError {
                 Some("check the path; it is taken relative to the current directory")
             }
             RepoError::Io { .. } => None,
+            RepoError::Bare(_) => {
+                Some("clone it (git clone <bare> newsroom) and run lede in the clone")
+            }
         };
         let kind = match error {
             RepoError::Io { .. } => ErrorKind::Internal,
@@ -240,6 +243,8 @@ impl From<GitError> for CommandError {
             | GitError::NoIdentity
             | GitError::Busy(_)
             | GitError::UnknownRevision { .. }
+            | GitError::Bare(_)
+            | GitError::Sha256(_)
             | GitError::Shallow => ErrorKind::User,
             GitError::Moved(..)
             | GitError::IndexLocked(_)
@@ -251,6 +256,12 @@ impl From<GitError> for CommandError {
         let hint = match &error {
             GitError::UnknownRevision { .. } => Some(
                 "a revision is a commit id, a branch or tag name, or an expression such as HEAD~2",
+            ),
+            GitError::Bare(_) => {
+                Some("clone it (git clone <bare> newsroom) and run lede in the clone")
+            }
+            GitError::Sha256(_) => Some(
+                "`git clone` cannot convert it; a SHA-1 copy is made with `git fast-export --all | git -C new fast-import` into a repository made with `git init --object-format=sha1 new`",
             ),
             _ => None,
         };

@@ -52,11 +52,33 @@ pub enum GitError {
         error: Box<GitError>,
     },
     #[error(
+        "{} is a bare git repository (git's files without a working tree); lede works in a clone of it",
+        .0.display()
+    )]
+    Bare(PathBuf),
+    #[error(
+        "{} uses SHA-256 object names, which the git library lede is built on (libgit2) cannot read; lede works with SHA-1 repositories, git's default",
+        .0.display()
+    )]
+    Sha256(PathBuf),
+    #[error(
         "this clone's history is cut short (a shallow clone, as `git clone --depth` and CI checkouts make it), and lede needs the whole history to tell who wrote and approved what"
     )]
     Shallow,
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+}
+
+/// What opening the repository at `root` failed with, in words.
+fn opening_error(root: &Path, error: git2::Error) -> GitError {
+    match error.code() {
+        ErrorCode::NotFound => GitError::NotARepository(root.to_owned()),
+        // libgit2's only words for it: "unknown object format 'sha256'".
+        _ if error.message().contains("object format") && error.message().contains("sha256") => {
+            GitError::Sha256(root.to_owned())
+        }
+        _ => GitError::Git(error),
+    }
 }
 
 /// A name and email, as git records them.
@@ -101,17 +123,33 @@ impl Git {
         // does not, and on a large archive the check was a third of the
         // time of a diff. `git fsck` remains the integrity check.
         git2::opts::strict_hash_verification(false);
-        let repo = Repository::open(root).map_err(|error| match error.code() {
-            ErrorCode::NotFound => GitError::NotARepository(root.to_owned()),
-            _ => GitError::Git(error),
-        })?;
+        let repo = Repository::open(root).map_err(|error| opening_error(root, error))?;
+        if repo.is_bare() {
+            return Err(GitError::Bare(root.to_owned()));
+        }
         Ok(Git { repo })
+    }
+
+    /// `open`, with `None` for a directory that is no git repository (a
+    /// newsroom of plain files): any other failure is still an error.
+    pub fn open_if_any(root: &Path) -> Result<Option<Git>, GitError> {
+        match Git::open(root) {
+            Ok(git) => Ok(Some(git)),
+            Err(GitError::NotARepository(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Whether `dir` is a bare repository (what `git init --bare` and
+    /// `git clone --bare` make, and what servers hold).
+    pub fn is_bare_at(dir: &Path) -> bool {
+        Repository::open(dir).is_ok_and(|repo| repo.is_bare())
     }
 
     /// Opens the repository at `root`, creating it (with branch `main`) when
     /// there is none.
     pub fn open_or_init(root: &Path) -> Result<(Git, bool), GitError> {
-        if root.join(".git").exists() {
+        if root.join(".git").exists() || Git::is_bare_at(root) {
             return Ok((Git::open(root)?, false));
         }
         let mut options = git2::RepositoryInitOptions::new();
@@ -615,8 +653,19 @@ impl Git {
             }
             None => {
                 options.include_untracked(true).recurse_untracked_dirs(true);
-                self.repo
-                    .diff_tree_to_workdir_with_index(Some(&old_tree), Some(&mut options))?
+                match self
+                    .repo
+                    .diff_tree_to_workdir_with_index(Some(&old_tree), Some(&mut options))
+                {
+                    Ok(diff) => diff,
+                    // libgit2 reads only the common forms of git's index; a
+                    // split or sparse one (`link`, `sdir`) the git program
+                    // reads for it.
+                    Err(error) if error.class() == git2::ErrorClass::Index => {
+                        return self.changed_in_workdir_by_program(&old_tree, prefixes);
+                    }
+                    Err(error) => return Err(error.into()),
+                }
             }
         };
         let side = |file: git2::DiffFile<'_>, blob: bool| -> Option<FileRef> {
@@ -648,6 +697,68 @@ impl Git {
                 } else {
                     None
                 },
+            });
+        }
+        Ok(deltas)
+    }
+
+    /// `changed_files` against the working tree, asked of the git program:
+    /// `git diff --name-status` from the tree, and the untracked files.
+    fn changed_in_workdir_by_program(
+        &self,
+        old_tree: &git2::Tree<'_>,
+        prefixes: &[&str],
+    ) -> Result<Vec<FileDelta>, GitError> {
+        let tree_id = old_tree.id().to_string();
+        let run = |args: &[&str]| -> Result<Vec<u8>, GitError> {
+            let output = self
+                .git_program()
+                .args(args)
+                .arg("--")
+                .args(prefixes)
+                .output()
+                .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
+            program_result(&output)?;
+            Ok(output.stdout)
+        };
+        let changed = run(&[
+            "diff",
+            "--name-status",
+            "-z",
+            "--no-renames",
+            "--ignore-submodules",
+            &tree_id,
+        ])?;
+        let untracked = run(&["ls-files", "-z", "--others", "--exclude-standard"])?;
+        let old_blob = |path: &str| -> Option<FileRef> {
+            let entry = old_tree.get_path(Path::new(path)).ok()?;
+            Some(FileRef {
+                path: path.to_owned(),
+                blob: Some(entry.id().to_string()),
+            })
+        };
+        let new_file = |path: &str| FileRef {
+            path: path.to_owned(),
+            blob: None,
+        };
+        let mut deltas = Vec::new();
+        let mut fields = changed
+            .split(|&b| b == 0)
+            .map(|field| String::from_utf8_lossy(field).into_owned());
+        while let (Some(status), Some(path)) = (fields.next(), fields.next()) {
+            let (old, new) = match status.as_str() {
+                "A" => (None, Some(new_file(&path))),
+                "D" => (old_blob(&path), None),
+                "M" | "T" => (old_blob(&path), Some(new_file(&path))),
+                _ => continue,
+            };
+            deltas.push(FileDelta { old, new });
+        }
+        for path in untracked.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+            let path = String::from_utf8_lossy(path);
+            deltas.push(FileDelta {
+                old: None,
+                new: Some(new_file(&path)),
             });
         }
         Ok(deltas)

@@ -55,6 +55,8 @@ pub enum RepoError {
     },
     #[error("{} does not exist", .path.display())]
     Missing { path: PathBuf },
+    #[error(transparent)]
+    Bare(crate::git::GitError),
 }
 
 /// The repository root for a starting directory.
@@ -63,11 +65,20 @@ pub fn discover(start: &Path) -> Result<PathBuf, RepoError> {
         path: start.to_owned(),
         source,
     })?;
-    start
+    if let Some(root) = start
         .ancestors()
         .find(|dir| dir.join(CONFIG_FILE).is_file() || dir.join(".git").exists())
-        .map(Path::to_owned)
-        .ok_or(RepoError::NotFound { start })
+    {
+        return Ok(root.to_owned());
+    }
+    // A server's copy of the newsroom has git's files and no records.
+    match start
+        .ancestors()
+        .find(|dir| crate::git::Git::is_bare_at(dir))
+    {
+        Some(bare) => Err(RepoError::Bare(crate::git::GitError::Bare(bare.to_owned()))),
+        None => Err(RepoError::NotFound { start }),
+    }
 }
 
 /// Every record in the repository, sorted by path, plus the links and odd

@@ -21,6 +21,7 @@ mod merge_cli;
 mod new_cli;
 mod publish_cli;
 mod read_cli;
+mod shapes_cli;
 mod shell_cli;
 mod site_cli;
 mod team_cli;

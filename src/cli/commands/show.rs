@@ -46,7 +46,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     let (path, text) = stories::story_text(root, &args.slug, &source)
         .map_err(|e| CommandError::from(e).hint("`lede list` shows the slugs"))?;
     if matches!(source, Source::WorkingTree) {
-        let git = Git::open(root).ok();
+        let git = Git::open_if_any(root)?;
         let conflicts =
             conflicts::unresolved(git.as_ref(), root, [(path.as_str(), text.as_str())])?;
         let mine: Vec<_> = conflicts.into_iter().filter(|c| c.path == path).collect();

@@ -73,7 +73,7 @@ pub fn run(ui: &Ui, ws: &Workspace, args: &Args) -> Result<Outcome, CommandError
     let root = ws.root()?;
     let config = ws.config()?;
     let (stories, unreadable) = stories::stories(root, &Source::WorkingTree)?;
-    let git = Git::open(root).ok();
+    let git = Git::open_if_any(root)?;
     let mut conflicts = match &git {
         Some(git) => conflicts::unmerged(git, root)?,
         None => Vec::new(),

@@ -1,0 +1,159 @@
+//! Repository shapes a newsroom really has, each made with the real git
+//! program (docs/repository-shapes.md lists them with these tests).
+
+use crate::common::{TestRepo, lede_command, stderr, stdout, transcript};
+
+/// Every file under `dir`, with its contents: what a refusal must leave.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_bare_repository_is_refused_and_never_hidden_behind_a_new_one() {
+    let home = tempfile::tempdir().unwrap();
+    let bare = home.path().join("newsroom.git");
+    let made = std::process::Command::new("git")
+        .args(["init", "-q", "--bare", bare.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let before = snapshot(&bare);
+    for args in [&["init"][..], &["validate"], &["status"], &["list"]] {
+        let output = lede_command(home.path())
+            .arg("-C")
+            .arg(&bare)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            transcript(&output)
+        );
+        let said = stderr(&output);
+        assert!(
+            said.contains("is a bare git repository") && said.contains("git clone"),
+            "{args:?}: {said}"
+        );
+        assert_eq!(
+            snapshot(&bare),
+            before,
+            "{args:?} changed the bare repository"
+        );
+    }
+}
+
+#[test]
+fn a_sha256_repository_is_refused_in_one_sentence_where_git_is_needed() {
+    let repo = TestRepo::sample();
+    std::fs::remove_dir_all(repo.root().join(".git")).unwrap();
+    repo.git(&["init", "-q", "--object-format=sha256", "-b", "main"]);
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "sample"]);
+    // Reading the files needs no git.
+    let validated = repo.lede().arg("validate").output().unwrap();
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "{}",
+        transcript(&validated)
+    );
+    for args in [
+        &["status"][..],
+        &["log", "abraham-accords-explained"],
+        &["submit", "abraham-accords-explained"],
+    ] {
+        let output = repo.lede().args(args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            transcript(&output)
+        );
+        let said = stderr(&output);
+        assert!(
+            said.starts_with("error: ")
+                && said.contains("uses SHA-256 object names")
+                && said.contains("git fast-export --all"),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("class="), "libgit2's raw text: {said}");
+    }
+    assert_eq!(stdout(&repo.git(&["status", "--porcelain"])), "");
+}
+
+/// The sample newsroom committed, with a directory lede does not use so
+/// that a sparse checkout has something to leave out.
+fn committed_with_extra_dir() -> TestRepo {
+    let repo = TestRepo::sample();
+    repo.write("press-kit/logo.txt", "logo\n");
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "sample"]);
+    repo
+}
+
+fn diff_names_the_edit(repo: &TestRepo, shape: &str) {
+    let path = "stories/2025/abraham-accords-explained.toml";
+    repo.write(
+        path,
+        repo.read(path)
+            .replace("headline = \"What are", "headline = \"What were"),
+    );
+    let output = repo
+        .lede()
+        .args(["diff", "--stat", "--exit-code"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{shape}: {}",
+        transcript(&output)
+    );
+    assert!(
+        stdout(&output).contains("abraham-accords-explained.toml | 1 part +1 −1"),
+        "{shape}: {}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn diff_reads_a_split_index() {
+    let repo = committed_with_extra_dir();
+    repo.git(&["update-index", "--split-index"]);
+    assert!(repo.has_shared_index());
+    diff_names_the_edit(&repo, "split index");
+}
+
+#[test]
+fn diff_reads_a_sparse_index() {
+    let repo = committed_with_extra_dir();
+    repo.git(&[
+        "sparse-checkout",
+        "set",
+        "--cone",
+        "--sparse-index",
+        "stories",
+        "topics",
+        "schemas",
+    ]);
+    assert!(
+        !repo.root().join("press-kit").exists(),
+        "the cone leaves it out"
+    );
+    diff_names_the_edit(&repo, "sparse index");
+}
