@@ -275,12 +275,15 @@ pub fn gather(
     let named = topic_ids(&text)
         .into_iter()
         .chain(published.iter().flat_map(|p| topic_ids(&p.text)));
+    // Topics as committed, never as the working tree has them: an edit
+    // nobody committed (or reviewed) does not go public with the story.
+    let head = git.resolve("HEAD")?;
     for id in named {
         let topic_path = format!("topics/{id}.toml");
         if !topics.contains_key(&topic_path)
-            && let Ok(topic) = std::fs::read_to_string(root.join(&topic_path))
+            && let Some(topic) = git.read_file_at(&head, &topic_path)?
         {
-            topics.insert(topic_path, topic);
+            topics.insert(topic_path, String::from_utf8_lossy(&topic).into_owned());
         }
     }
     Ok(PublishFacts {

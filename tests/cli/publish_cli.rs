@@ -1319,3 +1319,23 @@ fn the_published_branch_is_written_only_by_publish_and_never_under_a_working_tre
     newsroom.ok("bo", &["publish", SLUG]);
     assert!(newsroom.published(STORY).contains("the wrong date"));
 }
+
+#[test]
+fn topics_go_public_as_committed_never_as_the_working_tree_has_them() {
+    let newsroom = Newsroom::new();
+    newsroom.submit_and_approve();
+    let topic = "topics/israel.toml";
+    let committed = newsroom.repo.read(topic);
+    newsroom
+        .repo
+        .write(topic, format!("{committed}# an unreviewed note\n"));
+    newsroom.ok("bo", &["publish", SLUG]);
+    assert_eq!(newsroom.published(topic), committed);
+    // The edit is still there, uncommitted, for its author.
+    assert!(
+        newsroom
+            .repo
+            .read(topic)
+            .ends_with("# an unreviewed note\n")
+    );
+}
