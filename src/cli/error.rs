@@ -280,8 +280,8 @@ impl From<ChangeError> for CommandError {
         let changed_nothing = error.changed_nothing();
         let command_error = match error {
             ChangeError::Git(git) => CommandError::from(git),
-            on_published @ ChangeError::OnPublishedBranch(_) => {
-                CommandError::from_error(ErrorKind::User, &on_published)
+            users @ (ChangeError::OnPublishedBranch(_) | ChangeError::Environment { .. }) => {
+                CommandError::from_error(ErrorKind::User, &users)
             }
             other => CommandError::from_error(ErrorKind::Internal, &other),
         };

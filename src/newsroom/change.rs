@@ -18,6 +18,14 @@ pub enum ChangeError {
         "this working tree is on `{0}`, the public side, which only `lede publish` and `lede retract` write; switch to your working branch first (git switch main)"
     )]
     OnPublishedBranch(String),
+    #[error(
+        "{variable} is set to {value}, but lede works with {expected}; a commit would update one and leave the other behind, so unset {variable} (or run lede where it points)"
+    )]
+    Environment {
+        variable: &'static str,
+        value: String,
+        expected: String,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -56,6 +64,46 @@ pub fn refuse_on_published(root: &Path, git: &Git) -> Result<(), ChangeError> {
         .unwrap_or_else(|_| crate::newsroom::config::Config::default().publish.branch);
     if git.current_branch().as_deref() == Some(published.as_str()) {
         return Err(ChangeError::OnPublishedBranch(published));
+    }
+    Ok(())
+}
+
+/// git's programs follow `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`
+/// (git sets the first two for its hooks); lede's own commits go to the
+/// repository it found and its index. When the variables point elsewhere
+/// the two would part, so a change is refused instead.
+fn refuse_other_repository_in_environment(root: &Path, git: &Git) -> Result<(), ChangeError> {
+    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let git_dir = canonical(git.git_dir());
+    let checks = [
+        ("GIT_DIR", git_dir.clone()),
+        ("GIT_WORK_TREE", canonical(root)),
+        ("GIT_INDEX_FILE", git_dir.join("index")),
+    ];
+    for (variable, expected) in checks {
+        let Some(value) = std::env::var_os(variable).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let value = Path::new(&value);
+        // Relative values are relative to where lede was started, as for git.
+        let absolute = std::env::current_dir()
+            .map(|cwd| cwd.join(value))
+            .unwrap_or_else(|_| value.to_owned());
+        let resolved = match absolute.canonicalize() {
+            Ok(path) => path,
+            // An index file that does not exist yet: its directory decides.
+            Err(_) => match (absolute.parent(), absolute.file_name()) {
+                (Some(parent), Some(name)) => canonical(parent).join(name),
+                _ => absolute.clone(),
+            },
+        };
+        if resolved != expected {
+            return Err(ChangeError::Environment {
+                variable,
+                value: value.display().to_string(),
+                expected: expected.display().to_string(),
+            });
+        }
     }
     Ok(())
 }
@@ -106,6 +154,7 @@ impl Change {
         }
         git.check_ready()?;
         refuse_on_published(root, &git)?;
+        refuse_other_repository_in_environment(root, &git)?;
         let index = if commit {
             git.identity()?;
             git.start_index_update()

@@ -157,3 +157,54 @@ fn diff_reads_a_sparse_index() {
     );
     diff_names_the_edit(&repo, "sparse index");
 }
+
+#[test]
+fn git_variables_pointing_elsewhere_stop_a_commit_and_matching_ones_do_not() {
+    let repo = TestRepo::committed_sample();
+    let other = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("git")
+        .args(["init", "-q", other.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let head = || stdout(&repo.git(&["rev-parse", "HEAD"]));
+    let before = head();
+    let other_git = other.path().join(".git");
+    let other_index = other.path().join("index");
+    for (variable, value) in [
+        ("GIT_DIR", other_git.as_path()),
+        ("GIT_INDEX_FILE", other_index.as_path()),
+        ("GIT_WORK_TREE", other.path()),
+    ] {
+        let output = repo
+            .lede()
+            .env(variable, value)
+            .args(["submit", "abraham-accords-explained"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{variable}: {}",
+            transcript(&output)
+        );
+        assert!(
+            stderr(&output).contains(&format!("{variable} is set to")),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(head(), before, "{variable}: nothing was committed");
+    }
+    assert!(!other_index.exists());
+    // As git's hooks set them: the repository lede is in.
+    let output = repo
+        .lede()
+        .env("GIT_DIR", ".git")
+        .env("GIT_INDEX_FILE", ".git/index")
+        .args(["submit", "abraham-accords-explained"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    assert_ne!(head(), before);
+    assert_eq!(stdout(&repo.git(&["status", "--porcelain"])), "");
+}
