@@ -268,15 +268,19 @@ impl Git {
             pending.send(paths);
         }
         let mut changes = Vec::new();
-        for path in paths {
+        let filtered = self.filtered_paths(paths)?;
+        for (path, filtered) in paths.iter().zip(filtered) {
             let on_disk = workdir.join(path);
             if on_disk.exists() {
-                // The bytes as they are: records are plain UTF-8 text, and
-                // git's filters would need attributes from the index, which
-                // on a large archive costs more than the whole commit.
                 let bytes = std::fs::read(&on_disk)
                     .map_err(|e| git2::Error::from_str(&format!("{}: {e}", on_disk.display())))?;
-                let blob = self.repo.blob(&bytes)?;
+                // The bytes as they are, unless git converts this file on
+                // the way in (line endings, a clean filter): then git does.
+                let blob = if filtered {
+                    self.hash_as_git_does(path, &bytes, true)?
+                } else {
+                    self.repo.blob(&bytes)?
+                };
                 changes.push((*path, Some((blob, file_mode(&on_disk).into()))));
             } else {
                 changes.push((*path, None));
@@ -528,8 +532,96 @@ impl Git {
             Err(error) if error.code() == ErrorCode::NotFound => return Ok(false),
             Err(error) => return Err(error.into()),
         };
-        Ok(entry.kind() == Some(git2::ObjectType::Blob)
-            && entry.id() == git2::Oid::hash_object(git2::ObjectType::Blob, bytes)?)
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(false);
+        }
+        let id = if self.filtered_paths(&[path])?[0] {
+            self.hash_as_git_does(path, bytes, false)?
+        } else {
+            git2::Oid::hash_object(git2::ObjectType::Blob, bytes)?
+        };
+        Ok(entry.id() == id)
+    }
+
+    /// For each path, whether git converts the file when it goes into the
+    /// repository: `core.autocrlf`, or a `text`, `eol` or `filter`
+    /// attribute. Asking git costs a process, so it is asked only when
+    /// there are attributes to ask about.
+    fn filtered_paths(&self, paths: &[&str]) -> Result<Vec<bool>, GitError> {
+        let config = self.repo.config()?;
+        let autocrlf = config
+            .get_string("core.autocrlf")
+            .map(|value| value.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(autocrlf.as_str(), "true" | "input") {
+            return Ok(vec![true; paths.len()]);
+        }
+        let workdir = self.workdir()?;
+        let has_attributes = workdir.join(".gitattributes").exists()
+            || self.repo.path().join("info/attributes").exists()
+            || config.get_path("core.attributesFile").is_ok()
+            || paths.iter().any(|path| {
+                Path::new(path)
+                    .ancestors()
+                    .skip(1)
+                    .any(|dir| workdir.join(dir).join(".gitattributes").exists())
+            });
+        if !has_attributes || paths.is_empty() {
+            return Ok(vec![false; paths.len()]);
+        }
+        let output = self
+            .git_program()
+            .args(["check-attr", "-z", "text", "eol", "filter", "--"])
+            .args(paths)
+            .output()
+            .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
+        program_result(&output)?;
+        let mut filtered = vec![false; paths.len()];
+        let fields: Vec<&[u8]> = output.stdout.split(|&b| b == 0).collect();
+        for triple in fields.chunks(3) {
+            let [path, _attribute, value] = triple else {
+                continue;
+            };
+            let converts = !matches!(*value, b"unspecified" | b"unset");
+            if converts && let Some(i) = paths.iter().position(|p| p.as_bytes() == *path) {
+                filtered[i] = true;
+            }
+        }
+        Ok(filtered)
+    }
+
+    /// The blob id git gives `bytes` as the file at `path` (its clean
+    /// conversion applied), stored when `write`.
+    fn hash_as_git_does(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        write: bool,
+    ) -> Result<git2::Oid, GitError> {
+        use std::io::Write as _;
+        let mut command = self.git_program();
+        command.args(["hash-object", "--stdin", &format!("--path={path}")]);
+        if write {
+            command.arg("-w");
+        }
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|error| GitError::Program(format!("cannot run git: {error}")))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(bytes)
+                .map_err(|error| GitError::Program(format!("cannot write to git: {error}")))?;
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|error| GitError::Program(format!("git hash-object: {error}")))?;
+        program_result(&output)?;
+        Ok(git2::Oid::from_str(
+            String::from_utf8_lossy(&output.stdout).trim(),
+        )?)
     }
 
     /// The files under `dir` at revision `rev`, with their blob ids.

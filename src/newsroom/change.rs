@@ -210,8 +210,17 @@ impl Change {
             // the index now, while the rest is written.
             self.index = self.git.start_index_update();
         }
+        let path = self.root.join(relative);
+        // A file checked out with CRLF line ends (core.autocrlf, eol=crlf)
+        // keeps them: an edit changes only the lines it edits.
+        let contents = match std::fs::read(&path) {
+            Ok(before) if crate::text::source::uses_crlf(&before) => {
+                std::borrow::Cow::Owned(crate::text::source::with_crlf(contents))
+            }
+            _ => std::borrow::Cow::Borrowed(contents),
+        };
         let _ = self.lock.record(Note::FileWrite(relative));
-        let written = write_atomic(&self.root.join(relative), contents);
+        let written = write_atomic(&path, &contents);
         let _ = self.lock.record(Note::Idle);
         written.map_err(|source| ChangeError::Write {
             path: relative.to_owned(),

@@ -168,3 +168,37 @@ mod tests {
         assert_eq!(tidy_span(text, 7..7), 7..7);
     }
 }
+
+/// Whether most of a text's line ends are CRLF.
+pub fn uses_crlf(bytes: &[u8]) -> bool {
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    let crlf = bytes.windows(2).filter(|pair| pair == b"\r\n").count();
+    lines > 0 && crlf * 2 > lines
+}
+
+/// The text with every line end CRLF.
+pub fn with_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut previous = 0u8;
+    for &byte in bytes {
+        if byte == b'\n' && previous != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(byte);
+        previous = byte;
+    }
+    out
+}
+
+#[cfg(test)]
+mod line_end_tests {
+    use super::*;
+
+    #[test]
+    fn crlf_files_keep_crlf() {
+        assert!(uses_crlf(b"a = 1\r\nb = 2\r\n"));
+        assert!(!uses_crlf(b"a = 1\nb = 2\r\n"));
+        assert!(!uses_crlf(b"no line end"));
+        assert_eq!(with_crlf(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
+    }
+}

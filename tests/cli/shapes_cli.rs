@@ -208,3 +208,82 @@ fn git_variables_pointing_elsewhere_stop_a_commit_and_matching_ones_do_not() {
     assert_ne!(head(), before);
     assert_eq!(stdout(&repo.git(&["status", "--porcelain"])), "");
 }
+
+/// The sample committed with git's line-end conversion set up by `setup`
+/// (a config or an attributes line), then checked out again so the
+/// working tree has CRLF line ends.
+fn crlf_newsroom(setup: impl Fn(&TestRepo)) -> TestRepo {
+    let repo = TestRepo::sample();
+    setup(&repo);
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-qm", "sample"]);
+    std::fs::remove_dir_all(repo.root().join("stories")).unwrap();
+    repo.git(&["checkout", "--", "stories"]);
+    repo
+}
+
+fn lede_edits_only_the_lines_it_edits(repo: &TestRepo, shape: &str) {
+    let path = "stories/2025/abraham-accords-explained.toml";
+    assert!(
+        repo.read(path).contains("\r\n"),
+        "{shape}: checked out with CRLF"
+    );
+    for args in [
+        &["submit", "abraham-accords-explained"][..],
+        &[
+            "edit",
+            "abraham-accords-explained",
+            "--headline",
+            "What were the Abraham Accords?",
+        ],
+    ] {
+        let output = repo.lede().args(args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shape} {args:?}: {}",
+            transcript(&output)
+        );
+        assert_eq!(
+            stdout(&repo.git(&["status", "--porcelain"])),
+            "",
+            "{shape} {args:?}: no phantom change"
+        );
+        // submit: the status line; edit: the headline and the status line.
+        let numstat = stdout(&repo.git(&["diff", "--numstat", "HEAD~1", "HEAD"]));
+        let expected = if args[0] == "submit" {
+            "1\t1\t"
+        } else {
+            "2\t2\t"
+        };
+        assert!(numstat.starts_with(expected), "{shape} {args:?}: {numstat}");
+    }
+    let committed = stdout(&repo.git(&["show", &format!("HEAD:{path}")]));
+    assert!(
+        !committed.contains('\r'),
+        "{shape}: git's conversion applied"
+    );
+    let working = repo.read(path);
+    assert_eq!(
+        working.matches("\r\n").count(),
+        working.matches('\n').count(),
+        "{shape}: every line end in the working file is still CRLF"
+    );
+    repo.git(&["fsck", "--strict", "--no-dangling"]);
+}
+
+#[test]
+fn core_autocrlf_is_honoured() {
+    let repo = crlf_newsroom(|repo| {
+        repo.git(&["config", "core.autocrlf", "true"]);
+    });
+    lede_edits_only_the_lines_it_edits(&repo, "core.autocrlf=true");
+}
+
+#[test]
+fn eol_crlf_attributes_are_honoured() {
+    let repo = crlf_newsroom(|repo| {
+        repo.write(".gitattributes", "*.toml text eol=crlf\n");
+    });
+    lede_edits_only_the_lines_it_edits(&repo, "eol=crlf");
+}
